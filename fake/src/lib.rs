@@ -1,0 +1,1 @@
+//! In-process fake of the VideoGen Files API (skeleton; see issue 4).

@@ -1,0 +1,354 @@
+//! `Client` and `ClientBuilder`: configuration, the connection pool, and the
+//! mapping of generated-client results into our [`Error`].
+
+use std::{fmt, future::Future, sync::Arc, time::Duration};
+
+use http::{HeaderValue, StatusCode};
+use progenitor_client::ResponseValue;
+
+use crate::{
+    error::{ApiFailure, Error, TimeoutKind},
+    files::Files,
+    generated,
+    hooks::{Backoff, CallContext},
+    operation::Operation,
+    redact,
+    retry::RetryPolicy,
+    types::ApiError,
+};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.videogen.io";
+/// Environment variable holding the API key.
+pub const API_KEY_ENV: &str = "VIDEOGEN_API_KEY";
+/// Environment variable overriding the base URL.
+pub const BASE_URL_ENV: &str = "VIDEOGEN_BASE_URL";
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A VideoGen API client.
+///
+/// Cheap to clone (one `Arc`): clones share the connection pool, the
+/// configuration and the rate-limit state, so make one and pass it around.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), videogen::Error> {
+/// let client = videogen::Client::from_env()?;
+/// let file = client.files().hydrate("vg_file_abc").await?;
+/// println!("{}", file.download_url().unwrap_or("-"));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    /// `Bearer <key>`, marked sensitive so it never shows in `Debug`.
+    pub(crate) auth: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) config: Config,
+    pub(crate) backoff: Backoff,
+}
+
+/// Settings fixed at build time.
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) call_timeout: Duration,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.shared.base_url)
+            .field("api_key", &"<redacted>")
+            .field("config", &self.shared.config)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client configured from the environment: the key from
+    /// `VIDEOGEN_API_KEY`, the base URL from `VIDEOGEN_BASE_URL` if set.
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder().from_env().build()
+    }
+
+    /// A builder with the defaults and no key.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The Files resource: get, hydrate, list, search, upload, ...
+    pub fn files(&self) -> Files {
+        Files::new(self.clone())
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.shared.http
+    }
+
+    /// A generated client for one call, carrying that call's context.
+    pub(crate) fn generated(&self, operation: Operation) -> generated::Client {
+        let context = CallContext { shared: self.shared.clone(), operation, record: Arc::default() };
+        generated::Client::new_with_client(&self.shared.base_url, self.shared.http.clone(), context)
+    }
+
+    /// Runs one generated call under the overall deadline and turns its
+    /// result into ours.
+    pub(crate) async fn call<T>(
+        &self,
+        generated: &generated::Client,
+        call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
+    ) -> Result<T, Error> {
+        let deadline = self.shared.config.call_timeout;
+        let result = match tokio::time::timeout(deadline, call).await {
+            Ok(result) => result,
+            Err(_) => return Err(Error::Timeout { kind: TimeoutKind::Call, after: deadline }),
+        };
+        result.map(ResponseValue::into_inner).map_err(|e| self.convert_error(generated, e))
+    }
+
+    fn convert_error(&self, generated: &generated::Client, error: progenitor_client::Error<ApiError>) -> Error {
+        use progenitor_client::Error as G;
+        let context = &generated.inner;
+        let record = context.record.lock().unwrap_or_else(|e| e.into_inner());
+        let operation = context.operation.id();
+        let failure = |status: StatusCode, body: Option<ApiError>, raw: Option<String>| {
+            Error::Api(Box::new(ApiFailure {
+                status,
+                body,
+                request_id: record.request_id.clone(),
+                operation,
+                raw_snippet: raw,
+            }))
+        };
+        match error {
+            G::ErrorResponse(value) => failure(value.status(), Some(value.into_inner()), None),
+            G::InvalidResponsePayload(bytes, source) => {
+                let status = record.status.unwrap_or(StatusCode::OK);
+                let snippet = redact::snippet(&bytes, 200);
+                if status.is_success() {
+                    Error::Decode { status, snippet, source }
+                } else {
+                    // An error page that is not the documented JSON (a gateway's
+                    // HTML 502): the status is the signal, the body a hint.
+                    failure(status, None, Some(snippet))
+                }
+            }
+            G::UnexpectedResponse(response) => failure(response.status(), None, None),
+            G::CommunicationError(e) | G::ResponseBodyError(e) | G::InvalidUpgrade(e) => {
+                if e.is_timeout() || record.attempt_timed_out {
+                    Error::Timeout { kind: TimeoutKind::Attempt, after: self.shared.config.attempt_timeout }
+                } else {
+                    Error::transport(&format!("{operation} request"), e)
+                }
+            }
+            G::InvalidRequest(message) | G::Custom(message) => Error::invalid_input(message),
+        }
+    }
+}
+
+/// Builds a [`Client`]. Every setting has a default except the API key.
+#[derive(Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    user_agent: Option<String>,
+    http_client: Option<reqwest::Client>,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.attempt_timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Takes `VIDEOGEN_API_KEY` and `VIDEOGEN_BASE_URL` from the environment
+    /// where they are set (values set before stay otherwise).
+    pub fn from_env(mut self) -> Self {
+        if let Some(key) = std::env::var(API_KEY_ENV).ok().filter(|k| !k.trim().is_empty()) {
+            self.api_key = Some(key);
+        }
+        if let Some(url) = std::env::var(BASE_URL_ENV).ok().filter(|u| !u.trim().is_empty()) {
+            self.base_url = Some(url);
+        }
+        self
+    }
+
+    /// The API key, sent as `Authorization: Bearer <key>`.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Where to send requests; default `https://api.videogen.io`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Per-attempt timeout: the longest one HTTP request may take, response
+    /// body included. Default 30 s. Retries each get a fresh one; see
+    /// [`call_timeout`](Self::call_timeout) for the bound on the whole call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Overall deadline of one call, all attempts and waits included.
+    /// Default 120 s. No retry starts that could not finish before it.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
+        self
+    }
+
+    /// Longest wait for a TCP/TLS connection. Default 10 s. Ignored with
+    /// [`http_client`](Self::http_client): configure that client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Prepended to the `User-Agent`, which always names this crate and version.
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = Some(agent.into());
+        self
+    }
+
+    /// Uses this reqwest client (its pool, proxy and TLS settings) instead of
+    /// building one. Its own timeouts apply in addition to ours.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// How many times a failed attempt is retried: retries, not attempts
+    /// (`3`, the default, allows four requests). `0` switches retries off.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry = Some(self.retry.unwrap_or_default().max_retries(retries));
+        self
+    }
+
+    /// Replaces the whole retry policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Switches retries off: every call makes exactly one request.
+    pub fn disable_retries(self) -> Self {
+        self.retry_policy(RetryPolicy::disabled())
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = self.api_key.as_deref().map(str::trim).unwrap_or_default();
+        if key.is_empty() {
+            return Err(Error::config(format!(
+                "no API key: set {API_KEY_ENV} or call ClientBuilder::api_key \
+                 (keys are created at app.videogen.io/developers)"
+            )));
+        }
+        let mut auth = HeaderValue::from_str(&format!("Bearer {key}"))
+            .map_err(|_| Error::config("the API key contains characters that cannot be sent in an HTTP header"))?;
+        auth.set_sensitive(true);
+
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let crate_agent = concat!("videogen-rust/", env!("CARGO_PKG_VERSION"));
+        let agent = match &self.user_agent {
+            Some(custom) => format!("{custom} {crate_agent}"),
+            None => crate_agent.to_owned(),
+        };
+        let user_agent =
+            HeaderValue::from_str(&agent).map_err(|_| Error::config("the user agent is not a valid HTTP header value"))?;
+
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .pool_idle_timeout(Duration::from_secs(60))
+                .build()
+                .map_err(|e| Error::config(format!("building the HTTP client failed: {e}")))?,
+        };
+        let config = Config {
+            retry: self.retry.unwrap_or_default(),
+            attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
+            call_timeout: self.call_timeout.unwrap_or(DEFAULT_CALL_TIMEOUT),
+        };
+        Ok(Client {
+            shared: Arc::new(Shared { http, base_url, auth, user_agent, config, backoff: Backoff::default() }),
+        })
+    }
+}
+
+fn normalize_base_url(raw: &str) -> Result<String, Error> {
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|e| Error::config(format!("base URL {raw:?} is not a URL ({e}); expected e.g. {DEFAULT_BASE_URL}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(Error::config(format!("base URL {raw:?} must be an http(s) URL with a host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!("base URL {raw:?} must not have a query or fragment")));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_never_shows_in_debug_output() {
+        let builder = Client::builder().api_key("sk_live_SECRET123");
+        assert!(!format!("{builder:?}").contains("SECRET123"));
+        let client = builder.build().unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("SECRET123") && shown.contains("<redacted>"), "{shown}");
+    }
+
+    #[test]
+    fn builds_need_a_key_and_a_sane_base_url() {
+        let err = Client::builder().build().unwrap_err();
+        assert!(matches!(err, Error::Config { .. }) && err.to_string().contains(API_KEY_ENV), "{err}");
+        let err = Client::builder().api_key("k").base_url("ftp://x").build().unwrap_err();
+        assert!(err.to_string().contains("http(s)"), "{err}");
+        let client = Client::builder().api_key("k").base_url("http://127.0.0.1:9/api/").build().unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
+        assert_eq!(Client::builder().api_key("k").build().unwrap().base_url(), DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn clients_are_cheap_shared_handles() {
+        fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+        assert_traits::<Client>();
+        let a = Client::builder().api_key("k").build().unwrap();
+        let b = a.clone();
+        assert!(Arc::ptr_eq(&a.shared, &b.shared));
+    }
+}

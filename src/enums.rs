@@ -1,0 +1,192 @@
+//! Forward-compatible string enums, swapped in for typify's closed enums.
+//!
+//! The vendor adds values without notice (`ENTITY` scope, `LOTTIE` type). A
+//! closed enum would fail the whole response on such a value; these keep it
+//! in `Unknown` and write it back unchanged.
+
+use std::{fmt, str::FromStr};
+
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $wire:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value this version of the crate does not know, kept as sent.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Every value the spec lists, in spec order.
+            pub const KNOWN: &'static [&'static str] = &[$($wire),+];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )+
+                    Self::Unknown(raw) => raw,
+                }
+            }
+
+            /// True for a value the spec does not list.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(raw: &str) -> Self {
+                match raw {
+                    $( $wire => Self::$variant, )+
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(raw: String) -> Self {
+                match Self::from(raw.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(raw),
+                    known => known,
+                }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(raw: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(raw))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                String::deserialize(d).map(Self::from)
+            }
+        }
+
+        #[cfg(feature = "schemars")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::schema::open_enum_schema(Self::KNOWN)
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// The media kind of a file.
+    FileType {
+        /// A still image.
+        Image => "IMAGE",
+        /// A video.
+        Video => "VIDEO",
+        /// Audio only.
+        Audio => "AUDIO",
+        /// A PDF document.
+        Pdf => "PDF",
+        /// A slideshow.
+        Slideshow => "SLIDESHOW",
+    }
+}
+
+open_enum! {
+    /// Where a file belongs, which decides how long it is kept.
+    FileScope {
+        /// Uploaded or standalone generated files, kept indefinitely.
+        Global => "GLOBAL",
+        /// Files that belong to one project.
+        Project => "PROJECT",
+        /// Project exports.
+        Export => "EXPORT",
+        /// Kept for at least 24 hours, then may be archived; never analysed.
+        Temporary => "TEMPORARY",
+        /// Attached to a reusable entity and shared across the team.
+        Entity => "ENTITY",
+    }
+}
+
+open_enum! {
+    /// Whether a rendition of a file can be fetched.
+    FileSourceStatus {
+        /// Still processing, or not hydrated yet.
+        Pending => "pending",
+        /// A signed URL is (or can be made) available.
+        Ready => "ready",
+        /// Producing this rendition failed.
+        Failed => "failed",
+        /// This rendition does not apply to the file's type.
+        Skipped => "skipped",
+    }
+}
+
+open_enum! {
+    /// Progress of the background analysis that writes descriptions and transcripts.
+    AnalysisLoadingState {
+        /// Not started.
+        Unattempted => "UNATTEMPTED",
+        /// Running.
+        Loading => "LOADING",
+        /// Finished; description, transcript and duration are filled in.
+        Fulfilled => "FULFILLED",
+        /// Failed for good.
+        Rejected => "REJECTED",
+    }
+}
+
+open_enum! {
+    /// The media kind announced when an upload is created.
+    UploadFileType {
+        /// A still image.
+        Image => "IMAGE",
+        /// A video.
+        Video => "VIDEO",
+        /// Audio only.
+        Audio => "AUDIO",
+        /// A PDF document.
+        Pdf => "PDF",
+        /// A slideshow.
+        Slideshow => "SLIDESHOW",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values_are_typed_and_unknown_values_survive_a_round_trip() {
+        let known: FileScope = serde_json::from_str("\"ENTITY\"").unwrap();
+        assert_eq!(known, FileScope::Entity);
+        let novel: FileType = serde_json::from_str("\"LOTTIE\"").unwrap();
+        assert_eq!(novel, FileType::Unknown("LOTTIE".into()));
+        assert!(novel.is_unknown());
+        assert_eq!(serde_json::to_string(&novel).unwrap(), "\"LOTTIE\"");
+        assert_eq!("ready".parse::<FileSourceStatus>().unwrap(), FileSourceStatus::Ready);
+        assert_eq!(AnalysisLoadingState::Loading.to_string(), "LOADING");
+        // Case matters on the wire: a differently cased value is not the known one.
+        assert!(FileSourceStatus::from("READY").is_unknown());
+    }
+}

@@ -1,0 +1,256 @@
+//! The crate's one error type.
+
+use std::{fmt, time::Duration};
+
+use http::StatusCode;
+
+use crate::types::{ApiError, ApiErrorRequirement};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong in a call to VideoGen.
+///
+/// Match on the variant for the broad class, or use the accessors
+/// ([`status`](Error::status), [`code`](Error::code),
+/// [`request_id`](Error::request_id), [`is_retryable`](Error::is_retryable))
+/// that work across classes. Messages never contain the API key or the query
+/// string of a signed URL.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status (4xx or 5xx, or another status
+    /// the operation does not define).
+    Api(Box<ApiFailure>),
+    /// No complete response arrived: the connection was refused, reset, or
+    /// closed mid-body, or TLS or DNS failed.
+    Transport {
+        /// What went wrong, for people.
+        message: String,
+        /// The underlying error.
+        source: BoxError,
+    },
+    /// A time limit ran out.
+    Timeout {
+        /// Which limit it was.
+        kind: TimeoutKind,
+        /// The limit that was reached.
+        after: Duration,
+    },
+    /// A success response whose body does not match the API's schema.
+    Decode {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// The first bytes of the body (URL query strings removed).
+        snippet: String,
+        /// Where decoding failed.
+        source: serde_json::Error,
+    },
+    /// An argument was rejected before anything was sent.
+    InvalidInput {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The client could not be configured (missing key, bad base URL, ...).
+    Config {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// Reading or writing a local file failed.
+    Io {
+        /// What was being done, e.g. "creating a temporary file in /data".
+        context: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An upload was processed by VideoGen, but processing failed.
+    UploadFailed {
+        /// The id of the file that failed.
+        file_id: String,
+        /// Which renditions failed, e.g. "downloadSource failed".
+        reason: String,
+    },
+}
+
+/// Which time limit ran out in an [`Error::Timeout`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// One attempt took longer than the per-attempt timeout.
+    Attempt,
+    /// The whole call, retries included, passed its deadline.
+    Call,
+    /// A download received no bytes for longer than its read timeout.
+    Read,
+    /// Waiting for an upload to finish processing took too long.
+    Processing,
+}
+
+/// The details of an [`Error::Api`]: status, parsed body and request id.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiFailure {
+    /// HTTP status of the response.
+    pub status: StatusCode,
+    /// The error body, when the server sent one in the documented format.
+    pub body: Option<ApiError>,
+    /// The `x-request-id` response header, for support requests.
+    pub request_id: Option<String>,
+    /// The operation that failed, as named in the spec (`hydrateFile`, ...).
+    pub operation: &'static str,
+    /// The start of a body that was not the documented JSON (a gateway's HTML
+    /// page, say), URL query strings removed.
+    pub raw_snippet: Option<String>,
+}
+
+impl ApiFailure {
+    /// The server's message, or a description of the status when it sent none.
+    pub fn message(&self) -> String {
+        match &self.body {
+            Some(body) => body.message.clone(),
+            None => match &self.raw_snippet {
+                Some(raw) if !raw.trim().is_empty() => format!("non-JSON body: {}", raw.trim()),
+                _ => "no error body".to_owned(),
+            },
+        }
+    }
+
+    /// What the account needs before the call can succeed, when the server says.
+    pub fn requirement(&self) -> Option<&ApiErrorRequirement> {
+        self.body.as_ref()?.requirement.as_ref()
+    }
+
+    /// The opaque internal code to quote to VideoGen support.
+    pub fn internal_error_code(&self) -> Option<&str> {
+        self.body.as_ref()?.internal_error_code.as_deref()
+    }
+
+    fn hint(&self) -> &'static str {
+        match self.status.as_u16() {
+            401 => " (check the API key: VIDEOGEN_API_KEY or ClientBuilder::api_key)",
+            403 => " (the key's team has no access to this resource)",
+            404 => " (no such id for this key's team; ids are case-sensitive)",
+            429 => " (rate limited; retried automatically up to max_retries)",
+            _ => "",
+        }
+    }
+}
+
+impl Error {
+    /// The HTTP status, for errors that carry a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(failure) => Some(failure.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The API's machine-readable error code (`invalid_api_key`, ...), when sent.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api(failure) => failure.body.as_ref()?.code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `x-request-id` of the failed response, when there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(failure) => failure.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The parsed API error body, when the server sent one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(failure) => failure.body.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same call again later may succeed: rate limits,
+    /// server errors, timeouts and transport failures. (The client already
+    /// retried these per its policy before returning the error.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(failure) => crate::retry::is_retryable_status(failure.status),
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
+        Error::InvalidInput { message: message.into() }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::Config { message: message.into() }
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io { context: context.into(), source }
+    }
+
+    /// A transport failure from reqwest, with any URL (and its query) stripped.
+    pub(crate) fn transport(what: &str, error: reqwest::Error) -> Self {
+        let error = error.without_url();
+        let mut message = format!("{what}: {error}");
+        let mut cause = std::error::Error::source(&error);
+        while let Some(inner) = cause {
+            message.push_str(&format!(": {inner}"));
+            cause = inner.source();
+        }
+        Error::Transport { message: crate::redact::redact_urls(&message), source: Box::new(error) }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(failure) => {
+                write!(f, "VideoGen {} failed with HTTP {}", failure.operation, failure.status)?;
+                if let Some(code) = failure.body.as_ref().and_then(|b| b.code.as_deref()) {
+                    write!(f, " ({code})")?;
+                }
+                write!(f, ": {}{}", failure.message(), failure.hint())?;
+                if let Some(id) = &failure.request_id {
+                    write!(f, " [request id {id}]")?;
+                }
+                Ok(())
+            }
+            Error::Transport { message, .. } => write!(f, "connection to VideoGen failed: {message}"),
+            Error::Timeout { kind, after } => {
+                let what = match kind {
+                    TimeoutKind::Attempt => "an attempt exceeded the per-attempt timeout",
+                    TimeoutKind::Call => "the call exceeded its overall deadline",
+                    TimeoutKind::Read => "the download stalled past its read timeout",
+                    TimeoutKind::Processing => "the upload was not processed in time",
+                };
+                write!(f, "{what} of {after:?}")
+            }
+            Error::Decode { status, snippet, source } => write!(
+                f,
+                "VideoGen answered HTTP {status} with a body this client cannot decode ({source}); \
+                 body starts: {snippet}"
+            ),
+            Error::InvalidInput { message } => write!(f, "invalid input: {message}"),
+            Error::Config { message } => write!(f, "client configuration: {message}"),
+            Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::UploadFailed { file_id, reason } => {
+                write!(f, "VideoGen could not process upload {file_id}: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source.as_ref()),
+            Error::Decode { source, .. } => Some(source),
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

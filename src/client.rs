@@ -101,7 +101,11 @@ impl Client {
 
     /// A generated client for one call, carrying that call's context.
     pub(crate) fn generated(&self, operation: Operation) -> generated::Client {
-        let context = CallContext { shared: self.shared.clone(), operation, record: Arc::default() };
+        let context = CallContext {
+            shared: self.shared.clone(),
+            operation,
+            record: Arc::default(),
+        };
         generated::Client::new_with_client(&self.shared.base_url, self.shared.http.clone(), context)
     }
 
@@ -115,9 +119,16 @@ impl Client {
         let deadline = self.shared.config.call_timeout;
         let result = match tokio::time::timeout(deadline, call).await {
             Ok(result) => result,
-            Err(_) => return Err(Error::Timeout { kind: TimeoutKind::Call, after: deadline }),
+            Err(_) => {
+                return Err(Error::Timeout {
+                    kind: TimeoutKind::Call,
+                    after: deadline,
+                })
+            }
         };
-        result.map(ResponseValue::into_inner).map_err(|e| self.convert_error(generated, e))
+        result
+            .map(ResponseValue::into_inner)
+            .map_err(|e| self.convert_error(generated, e))
     }
 
     fn convert_error(&self, generated: &generated::Client, error: progenitor_client::Error<ApiError>) -> Error {
@@ -140,7 +151,11 @@ impl Client {
                 let status = record.status.unwrap_or(StatusCode::OK);
                 let snippet = redact::snippet(&bytes, 200);
                 if status.is_success() {
-                    Error::Decode { status, snippet, source }
+                    Error::Decode {
+                        status,
+                        snippet,
+                        source,
+                    }
                 } else {
                     // An error page that is not the documented JSON (a gateway's
                     // HTML 502): the status is the signal, the body a hint.
@@ -150,7 +165,10 @@ impl Client {
             G::UnexpectedResponse(response) => failure(response.status(), None, None),
             G::CommunicationError(e) | G::ResponseBodyError(e) | G::InvalidUpgrade(e) => {
                 if e.is_timeout() || record.attempt_timed_out {
-                    Error::Timeout { kind: TimeoutKind::Attempt, after: self.shared.config.attempt_timeout }
+                    Error::Timeout {
+                        kind: TimeoutKind::Attempt,
+                        after: self.shared.config.attempt_timeout,
+                    }
                 } else {
                     Error::transport(&format!("{operation} request"), e)
                 }
@@ -285,8 +303,8 @@ impl ClientBuilder {
             Some(custom) => format!("{custom} {crate_agent}"),
             None => crate_agent.to_owned(),
         };
-        let user_agent =
-            HeaderValue::from_str(&agent).map_err(|_| Error::config("the user agent is not a valid HTTP header value"))?;
+        let user_agent = HeaderValue::from_str(&agent)
+            .map_err(|_| Error::config("the user agent is not a valid HTTP header value"))?;
 
         let http = match self.http_client {
             Some(client) => client,
@@ -302,19 +320,33 @@ impl ClientBuilder {
             call_timeout: self.call_timeout.unwrap_or(DEFAULT_CALL_TIMEOUT),
         };
         Ok(Client {
-            shared: Arc::new(Shared { http, base_url, auth, user_agent, config, backoff: Backoff::default() }),
+            shared: Arc::new(Shared {
+                http,
+                base_url,
+                auth,
+                user_agent,
+                config,
+                backoff: Backoff::default(),
+            }),
         })
     }
 }
 
 fn normalize_base_url(raw: &str) -> Result<String, Error> {
-    let url = reqwest::Url::parse(raw.trim())
-        .map_err(|e| Error::config(format!("base URL {raw:?} is not a URL ({e}); expected e.g. {DEFAULT_BASE_URL}")))?;
+    let url = reqwest::Url::parse(raw.trim()).map_err(|e| {
+        Error::config(format!(
+            "base URL {raw:?} is not a URL ({e}); expected e.g. {DEFAULT_BASE_URL}"
+        ))
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(Error::config(format!("base URL {raw:?} must be an http(s) URL with a host")));
+        return Err(Error::config(format!(
+            "base URL {raw:?} must be an http(s) URL with a host"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!("base URL {raw:?} must not have a query or fragment")));
+        return Err(Error::config(format!(
+            "base URL {raw:?} must not have a query or fragment"
+        )));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
@@ -335,12 +367,22 @@ mod tests {
     #[test]
     fn builds_need_a_key_and_a_sane_base_url() {
         let err = Client::builder().build().unwrap_err();
-        assert!(matches!(err, Error::Config { .. }) && err.to_string().contains(API_KEY_ENV), "{err}");
+        assert!(
+            matches!(err, Error::Config { .. }) && err.to_string().contains(API_KEY_ENV),
+            "{err}"
+        );
         let err = Client::builder().api_key("k").base_url("ftp://x").build().unwrap_err();
         assert!(err.to_string().contains("http(s)"), "{err}");
-        let client = Client::builder().api_key("k").base_url("http://127.0.0.1:9/api/").build().unwrap();
+        let client = Client::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:9/api/")
+            .build()
+            .unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
-        assert_eq!(Client::builder().api_key("k").build().unwrap().base_url(), DEFAULT_BASE_URL);
+        assert_eq!(
+            Client::builder().api_key("k").build().unwrap().base_url(),
+            DEFAULT_BASE_URL
+        );
     }
 
     #[test]

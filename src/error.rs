@@ -181,15 +181,22 @@ impl Error {
     }
 
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
-        Error::InvalidInput { message: message.into() }
+        Error::InvalidInput {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Self {
-        Error::Config { message: message.into() }
+        Error::Config {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     /// A transport failure from reqwest, with any URL (and its query) stripped.
@@ -201,7 +208,10 @@ impl Error {
             message.push_str(&format!(": {inner}"));
             cause = inner.source();
         }
-        Error::Transport { message: crate::redact::redact_urls(&message), source: Box::new(error) }
+        Error::Transport {
+            message: crate::redact::redact_urls(&message),
+            source: Box::new(error),
+        }
     }
 }
 
@@ -229,7 +239,11 @@ impl fmt::Display for Error {
                 };
                 write!(f, "{what} of {after:?}")
             }
-            Error::Decode { status, snippet, source } => write!(
+            Error::Decode {
+                status,
+                snippet,
+                source,
+            } => write!(
                 f,
                 "VideoGen answered HTTP {status} with a body this client cannot decode ({source}); \
                  body starts: {snippet}"

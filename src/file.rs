@@ -35,7 +35,12 @@ impl Rendition {
     ];
 
     /// The signed renditions hydration refreshes (all but the public copy).
-    pub const SIGNED: [Rendition; 4] = [Rendition::Thumbnail, Rendition::Preview, Rendition::Download, Rendition::Hls];
+    pub const SIGNED: [Rendition; 4] = [
+        Rendition::Thumbnail,
+        Rendition::Preview,
+        Rendition::Download,
+        Rendition::Hls,
+    ];
 
     /// The JSON field that holds this rendition.
     pub fn field_name(self) -> &'static str {
@@ -68,7 +73,9 @@ impl File {
 
     /// Every source the file has, with its rendition.
     pub fn sources(&self) -> impl Iterator<Item = (Rendition, &FileSource)> {
-        Rendition::ALL.into_iter().filter_map(|r| self.source(r).map(|s| (r, s)))
+        Rendition::ALL
+            .into_iter()
+            .filter_map(|r| self.source(r).map(|s| (r, s)))
     }
 
     /// The URL of a ready rendition.
@@ -155,7 +162,9 @@ impl FileSource {
     /// (or an `expiresAt` that is not a usable time).
     pub fn expires_at(&self) -> Option<SystemTime> {
         let seconds = self.expires_at.filter(|s| s.is_finite() && *s > 0.0)?;
-        Duration::try_from_secs_f64(seconds).ok().and_then(|d| SystemTime::UNIX_EPOCH.checked_add(d))
+        Duration::try_from_secs_f64(seconds)
+            .ok()
+            .and_then(|d| SystemTime::UNIX_EPOCH.checked_add(d))
     }
 
     /// Whether the URL expires at or before `at`.

@@ -83,21 +83,34 @@ impl Files {
     ) -> Result<FileUploadResponse, Error> {
         let request = request.into();
         if request.display_name.trim().is_empty() {
-            return Err(Error::invalid_input("the upload's display name is empty; give the file a name"));
+            return Err(Error::invalid_input(
+                "the upload's display name is empty; give the file a name",
+            ));
         }
         let generated = self.client.generated(Operation::CreateFileUpload);
-        self.client.call(&generated, generated.create_file_upload(&request)).await
+        self.client
+            .call(&generated, generated.create_file_upload(&request))
+            .await
     }
 
     /// A semantic search over the team's indexed files. Set options on the
     /// returned request, then `.await` it.
     pub fn search(&self, query: impl Into<String>) -> SearchRequest {
-        SearchRequest { files: self.clone(), query: query.into(), num_results: None, self_only: false }
+        SearchRequest {
+            files: self.clone(),
+            query: query.into(),
+            num_results: None,
+            self_only: false,
+        }
     }
 
     /// One page of files, newest update first. Set options, then `.await`.
     pub fn list(&self) -> ListRequest {
-        ListRequest { files: self.clone(), limit: None, cursor: None }
+        ListRequest {
+            files: self.clone(),
+            limit: None,
+            cursor: None,
+        }
     }
 
     /// Every file, page after page, as a stream.
@@ -117,7 +130,13 @@ impl Files {
             seen: std::collections::HashSet<String>,
             done: bool,
         }
-        let state = State { files: self.clone(), limit, cursor: None, seen: Default::default(), done: false };
+        let state = State {
+            files: self.clone(),
+            limit,
+            cursor: None,
+            seen: Default::default(),
+            done: false,
+        };
         let pages = stream::unfold(state, |mut state| async move {
             if state.done {
                 return None;
@@ -138,7 +157,11 @@ impl Files {
                 (true, Some(next)) if !next.is_empty() && state.seen.insert(next.clone()) => state.cursor = Some(next),
                 (true, next) => {
                     state.done = true;
-                    let what = if next.as_deref().unwrap_or_default().is_empty() { "no" } else { "a repeated" };
+                    let what = if next.as_deref().unwrap_or_default().is_empty() {
+                        "no"
+                    } else {
+                        "a repeated"
+                    };
                     items.push(Err(Error::invalid_input(format!(
                         "the server said more files follow but sent {what} cursor; stopped listing to avoid a loop"
                     ))));
@@ -198,11 +221,17 @@ impl ListRequest {
         let limit = match self.limit {
             None => None,
             Some(n @ 1..=200) => NonZeroU64::new(u64::from(n)),
-            Some(n) => return Err(Error::invalid_input(format!("list limit {n} is out of range; use 1 to 200"))),
+            Some(n) => {
+                return Err(Error::invalid_input(format!(
+                    "list limit {n} is out of range; use 1 to 200"
+                )))
+            }
         };
         let client = &self.files.client;
         let generated = client.generated(Operation::GetFiles);
-        client.call(&generated, generated.get_files(self.cursor.as_deref(), limit)).await
+        client
+            .call(&generated, generated.get_files(self.cursor.as_deref(), limit))
+            .await
     }
 }
 
@@ -247,9 +276,17 @@ impl SearchRequest {
         let num_results = match self.num_results {
             None => NonZeroU64::new(10).expect("non-zero"),
             Some(n @ 1..=100) => NonZeroU64::new(u64::from(n)).expect("in range"),
-            Some(n) => return Err(Error::invalid_input(format!("num_results {n} is out of range; use 1 to 100"))),
+            Some(n) => {
+                return Err(Error::invalid_input(format!(
+                    "num_results {n} is out of range; use 1 to 100"
+                )))
+            }
         };
-        let body = SearchFilesRequest { query, num_results, self_only: self.self_only };
+        let body = SearchFilesRequest {
+            query,
+            num_results,
+            self_only: self.self_only,
+        };
         let client = &self.files.client;
         let generated = client.generated(Operation::SearchFiles);
         Ok(client.call(&generated, generated.search_files(&body)).await?.results)
@@ -279,7 +316,11 @@ impl From<String> for CreateFileUploadRequest {
 impl CreateFileUploadRequest {
     /// A request for a permanent file of unannounced type.
     pub fn new(display_name: impl Into<String>) -> Self {
-        CreateFileUploadRequest { display_name: display_name.into(), is_temporary: false, type_: None }
+        CreateFileUploadRequest {
+            display_name: display_name.into(),
+            is_temporary: false,
+            type_: None,
+        }
     }
 
     /// Announces the media type (otherwise inferred after processing).

@@ -32,7 +32,9 @@ pub(crate) struct CallContext {
 
 impl std::fmt::Debug for CallContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallContext").field("operation", &self.operation).finish_non_exhaustive()
+        f.debug_struct("CallContext")
+            .field("operation", &self.operation)
+            .finish_non_exhaustive()
     }
 }
 

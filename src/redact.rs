@@ -29,7 +29,10 @@ pub(crate) fn redact_url(url: &str) -> String {
 }
 
 fn find_url(text: &str) -> Option<usize> {
-    [text.find("https://"), text.find("http://")].into_iter().flatten().min()
+    [text.find("https://"), text.find("http://")]
+        .into_iter()
+        .flatten()
+        .min()
 }
 
 /// The first `max` characters of a response body, URLs redacted, for error messages.

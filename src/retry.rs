@@ -71,7 +71,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn disabled() -> Self {
-        RetryPolicy { max_retries: 0, ..Self::default() }
+        RetryPolicy {
+            max_retries: 0,
+            ..Self::default()
+        }
     }
 
     /// How many times a failed attempt is retried. This counts retries, not
@@ -207,7 +210,10 @@ mod tests {
     #[test]
     fn retryable_statuses_are_retried_for_idempotent_operations() {
         for code in [408, 429, 500, 502, 503, 504] {
-            assert!(matches!(decide(Idempotent, status(code), &HeaderMap::new(), 0), RetryAfter(_)), "{code}");
+            assert!(
+                matches!(decide(Idempotent, status(code), &HeaderMap::new(), 0), RetryAfter(_)),
+                "{code}"
+            );
         }
     }
 
@@ -215,7 +221,11 @@ mod tests {
     fn client_errors_and_successes_are_never_retried() {
         for code in [200, 201, 301, 400, 401, 403, 404, 409, 422, 501, 505] {
             assert_eq!(decide(Idempotent, status(code), &HeaderMap::new(), 0), GiveUp, "{code}");
-            assert_eq!(decide(CreatesResource, status(code), &HeaderMap::new(), 0), GiveUp, "{code}");
+            assert_eq!(
+                decide(CreatesResource, status(code), &HeaderMap::new(), 0),
+                GiveUp,
+                "{code}"
+            );
         }
     }
 
@@ -223,9 +233,18 @@ mod tests {
     fn create_upload_retries_only_where_the_server_cannot_have_acted() {
         let none = HeaderMap::new();
         let announced = headers(&[("retry-after", "2")]);
-        assert_eq!(decide(CreatesResource, status(429), &none, 0), RetryAfter(Duration::from_millis(250)));
-        assert_eq!(decide(CreatesResource, status(503), &announced, 0), RetryAfter(Duration::from_secs(2)));
-        assert!(matches!(decide(CreatesResource, Outcome::ConnectFailed, &none, 0), RetryAfter(_)));
+        assert_eq!(
+            decide(CreatesResource, status(429), &none, 0),
+            RetryAfter(Duration::from_millis(250))
+        );
+        assert_eq!(
+            decide(CreatesResource, status(503), &announced, 0),
+            RetryAfter(Duration::from_secs(2))
+        );
+        assert!(matches!(
+            decide(CreatesResource, Outcome::ConnectFailed, &none, 0),
+            RetryAfter(_)
+        ));
         for outcome in [status(500), status(502), status(503), status(504), status(408)] {
             assert_eq!(decide(CreatesResource, outcome, &none, 0), GiveUp, "{outcome:?}");
         }
@@ -236,42 +255,69 @@ mod tests {
     #[test]
     fn transport_outcomes_are_retried_for_idempotent_operations() {
         for outcome in [Outcome::ConnectFailed, Outcome::TimedOut, Outcome::Interrupted] {
-            assert!(matches!(decide(Idempotent, outcome, &HeaderMap::new(), 0), RetryAfter(_)));
+            assert!(matches!(
+                decide(Idempotent, outcome, &HeaderMap::new(), 0),
+                RetryAfter(_)
+            ));
         }
     }
 
     #[test]
     fn retry_after_seconds_and_http_date_are_honoured() {
         let secs = headers(&[("retry-after", "7")]);
-        assert_eq!(decide(Idempotent, status(429), &secs, 0), RetryAfter(Duration::from_secs(7)));
+        assert_eq!(
+            decide(Idempotent, status(429), &secs, 0),
+            RetryAfter(Duration::from_secs(7))
+        );
         let date = httpdate::fmt_http_date(now() + Duration::from_secs(12));
         let dated = headers(&[("retry-after", &date)]);
-        assert_eq!(decide(Idempotent, status(503), &dated, 0), RetryAfter(Duration::from_secs(12)));
+        assert_eq!(
+            decide(Idempotent, status(503), &dated, 0),
+            RetryAfter(Duration::from_secs(12))
+        );
         let past = httpdate::fmt_http_date(now() - Duration::from_secs(30));
-        assert_eq!(decide(Idempotent, status(503), &headers(&[("retry-after", &past)]), 0), RetryAfter(Duration::ZERO));
+        assert_eq!(
+            decide(Idempotent, status(503), &headers(&[("retry-after", &past)]), 0),
+            RetryAfter(Duration::ZERO)
+        );
     }
 
     #[test]
     fn rate_limit_reset_is_used_when_retry_after_is_absent_or_unparseable() {
         let reset = (NOW_SECS + 9).to_string();
         let h = headers(&[("x-ratelimit-reset", &reset)]);
-        assert_eq!(decide(Idempotent, status(429), &h, 0), RetryAfter(Duration::from_secs(9)));
+        assert_eq!(
+            decide(Idempotent, status(429), &h, 0),
+            RetryAfter(Duration::from_secs(9))
+        );
         let h = headers(&[("retry-after", "soon-ish"), ("x-ratelimit-reset", &reset)]);
-        assert_eq!(decide(Idempotent, status(429), &h, 0), RetryAfter(Duration::from_secs(9)));
+        assert_eq!(
+            decide(Idempotent, status(429), &h, 0),
+            RetryAfter(Duration::from_secs(9))
+        );
         let h = headers(&[("retry-after", "3"), ("x-ratelimit-reset", &reset)]);
-        assert_eq!(decide(Idempotent, status(429), &h, 0), RetryAfter(Duration::from_secs(3)));
+        assert_eq!(
+            decide(Idempotent, status(429), &h, 0),
+            RetryAfter(Duration::from_secs(3))
+        );
     }
 
     #[test]
     fn unparseable_hints_fall_back_to_backoff() {
         let h = headers(&[("retry-after", "-5"), ("x-ratelimit-reset", "never")]);
-        assert_eq!(decide(Idempotent, status(429), &h, 0), RetryAfter(Duration::from_millis(250)));
+        assert_eq!(
+            decide(Idempotent, status(429), &h, 0),
+            RetryAfter(Duration::from_millis(250))
+        );
     }
 
     #[test]
     fn server_hints_are_capped_at_max_wait() {
         let h = headers(&[("retry-after", "3600")]);
-        assert_eq!(decide(Idempotent, status(429), &h, 0), RetryAfter(Duration::from_secs(60)));
+        assert_eq!(
+            decide(Idempotent, status(429), &h, 0),
+            RetryAfter(Duration::from_secs(60))
+        );
         let policy = RetryPolicy::default().max_wait(Duration::from_secs(5));
         assert_eq!(
             policy.decide(Idempotent, status(429), &h, 0, now(), 0.0),
@@ -289,7 +335,10 @@ mod tests {
         };
         assert_eq!(delay(0, 0.0), Duration::from_millis(125));
         let high = delay(0, 0.999_999);
-        assert!(high > Duration::from_millis(249) && high < Duration::from_millis(250), "{high:?}");
+        assert!(
+            high > Duration::from_millis(249) && high < Duration::from_millis(250),
+            "{high:?}"
+        );
         assert_eq!(delay(1, 0.0), Duration::from_millis(250));
         assert_eq!(delay(2, 0.0), Duration::from_millis(500));
         assert_eq!(delay(25, 1.0), Duration::from_secs(10));
@@ -299,9 +348,18 @@ mod tests {
     fn max_retries_counts_retries_not_attempts() {
         let p = RetryPolicy::default().max_retries(2);
         let none = HeaderMap::new();
-        assert!(matches!(p.decide(Idempotent, status(503), &none, 0, now(), 0.5), RetryAfter(_)));
-        assert!(matches!(p.decide(Idempotent, status(503), &none, 1, now(), 0.5), RetryAfter(_)));
+        assert!(matches!(
+            p.decide(Idempotent, status(503), &none, 0, now(), 0.5),
+            RetryAfter(_)
+        ));
+        assert!(matches!(
+            p.decide(Idempotent, status(503), &none, 1, now(), 0.5),
+            RetryAfter(_)
+        ));
         assert_eq!(p.decide(Idempotent, status(503), &none, 2, now(), 0.5), GiveUp);
-        assert_eq!(RetryPolicy::disabled().decide(Idempotent, status(503), &none, 0, now(), 0.5), GiveUp);
+        assert_eq!(
+            RetryPolicy::disabled().decide(Idempotent, status(503), &none, 0, now(), 0.5),
+            GiveUp
+        );
     }
 }

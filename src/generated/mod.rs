@@ -145,6 +145,7 @@ pub mod types {
         pub self_only: bool,
     }
     ///Free text to match against file descriptions.
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct SearchFilesRequestQuery(::std::string::String);

@@ -1,0 +1,64 @@
+//! Shared set-up for the httpmock wire tests.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use httpmock::MockServer;
+use serde_json::{json, Value};
+use videogen::{Client, RetryPolicy};
+
+pub const KEY: &str = "sk_test_wire_0123456789";
+
+/// A client for `server` with retries off, so each call is one request.
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .disable_retries()
+        .build()
+        .unwrap()
+}
+
+/// A client that retries quickly (1 ms backoff), for retry assertions.
+pub fn retrying_client(server: &MockServer, retries: u32) -> Client {
+    let policy = RetryPolicy::default()
+        .max_retries(retries)
+        .initial_backoff(Duration::from_millis(1));
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .retry_policy(policy)
+        .build()
+        .unwrap()
+}
+
+/// A realistic hydrated video file.
+pub fn video_json(id: &str) -> Value {
+    json!({
+        "fileId": id,
+        "type": "VIDEO",
+        "scope": "GLOBAL",
+        "displayName": "Launch teaser",
+        "durationSeconds": 12.5,
+        "thumbnailSource": {"status": "ready", "url": "https://cdn.example/t.jpg?token=T", "expiresAt": 4102444800.0, "width": 426, "height": 240},
+        "previewSource": {"status": "ready", "url": "https://cdn.example/p.mp4?token=P", "expiresAt": 4102444800.0},
+        "downloadSource": {"status": "ready", "url": "https://cdn.example/d.mp4?token=D", "expiresAt": 4102444700.0, "fileBytes": 1048576},
+        "hlsSource": {"status": "pending"},
+        "isPublicPreviewEnabled": false
+    })
+}
+
+/// Removes every `null` member, recursively: our types read `null` and an
+/// absent member as the same `None` and write neither.
+pub fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}

@@ -1,0 +1,259 @@
+//! Error responses: status, ApiError body, request id and retryability, and
+//! bodies that are not what the spec promises.
+
+mod common;
+
+use common::{client, retrying_client, video_json, KEY};
+use httpmock::prelude::*;
+use serde_json::json;
+use videogen::{Error, FileScope, FileType};
+
+async fn failing_hydrate(status: u16, body: serde_json::Value) -> Error {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/files/vg_file_e/hydrate");
+            then.status(status).header("x-request-id", "req_42").json_body(body);
+        })
+        .await;
+    client(&server).files().hydrate("vg_file_e").await.unwrap_err()
+}
+
+#[tokio::test]
+async fn api_errors_carry_status_code_body_and_request_id() {
+    let cases = [
+        (400, "invalid_parameters", false),
+        (401, "invalid_api_key", false),
+        (403, "forbidden", false),
+        (404, "not_found", false),
+        (429, "rate_limited", true),
+        (500, "internal_error", true),
+    ];
+    for (status, code, retryable) in cases {
+        let err = failing_hydrate(
+            status,
+            json!({"message": format!("went wrong {status}"), "code": code, "internalErrorCode": "ie_9"}),
+        )
+        .await;
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(err.code(), Some(code));
+        assert_eq!(err.request_id(), Some("req_42"));
+        assert_eq!(err.is_retryable(), retryable, "{status}");
+        let Error::Api(failure) = &err else {
+            panic!("not an API error: {err:?}")
+        };
+        assert_eq!(failure.internal_error_code(), Some("ie_9"));
+        assert_eq!(failure.operation, "hydrateFile");
+        let text = err.to_string();
+        assert!(
+            text.contains(&status.to_string()) && text.contains(&format!("went wrong {status}")),
+            "{text}"
+        );
+        assert!(text.contains("req_42"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_requirement_in_the_error_body_is_exposed() {
+    let err = failing_hydrate(
+        403,
+        json!({"message": "needs add-on", "code": "insufficient_credits",
+               "requirement": {"type": "purchase_add_on", "details": {"addOn": "video-pro"}}}),
+    )
+    .await;
+    let Error::Api(failure) = &err else { panic!("{err:?}") };
+    let requirement = failure.requirement().expect("requirement parsed");
+    assert_eq!(requirement.type_, "purchase_add_on");
+    assert_eq!(requirement.details.get("addOn").map(String::as_str), Some("video-pro"));
+    assert!(err.api_error().unwrap().code.as_deref() == Some("insufficient_credits"));
+}
+
+#[tokio::test]
+async fn an_error_body_without_a_code_still_gives_the_status() {
+    let err = failing_hydrate(404, json!({"message": "File not found"})).await;
+    assert_eq!(err.status().unwrap().as_u16(), 404);
+    assert_eq!(err.code(), None);
+    assert!(err.to_string().contains("File not found"));
+}
+
+#[tokio::test]
+async fn a_non_json_502_page_is_an_api_error_with_its_status() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/files/vg_file_g");
+            then.status(502)
+                .header("content-type", "text/html")
+                .header("x-request-id", "req_gw")
+                .body("<html><body><h1>502 Bad Gateway</h1></body></html>");
+        })
+        .await;
+    let err = client(&server).files().get("vg_file_g").await.unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 502);
+    assert!(err.is_retryable());
+    assert_eq!(err.request_id(), Some("req_gw"));
+    assert_eq!(err.code(), None);
+    let text = err.to_string();
+    assert!(text.contains("502") && text.contains("Bad Gateway"), "{text}");
+}
+
+#[tokio::test]
+async fn an_undecodable_success_body_is_a_decode_error_with_a_redacted_snippet() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/files/vg_file_d/hydrate");
+            then.status(200)
+                .body(r#"{"fileId": 7, "downloadSource": {"url": "https://cdn.example/x?token=SIGNED"}}"#);
+        })
+        .await;
+    let err = client(&server).files().hydrate("vg_file_d").await.unwrap_err();
+    let Error::Decode { status, snippet, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(status.as_u16(), 200);
+    assert!(snippet.contains("fileId"), "{snippet}");
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains("SIGNED"), "signed query leaked: {text}");
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn unknown_enum_values_and_unknown_fields_do_not_fail_the_file() {
+    let server = MockServer::start_async().await;
+    let mut body = video_json("vg_file_n");
+    body["type"] = json!("LOTTIE");
+    body["scope"] = json!("WORKSPACE");
+    body["hlsSource"]["status"] = json!("transcoding");
+    body["brandNewField"] = json!({"nested": [1, 2, 3]});
+    body["fileAnalysisMetadata"] = json!({"analysisLoadingState": "QUEUED", "analysisProgressPercentage": 0});
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/files/vg_file_n/hydrate");
+            then.status(200).json_body(body);
+        })
+        .await;
+    let file = client(&server).files().hydrate("vg_file_n").await.unwrap();
+    assert_eq!(file.type_, Some(FileType::Unknown("LOTTIE".into())));
+    assert_eq!(file.scope, FileScope::Unknown("WORKSPACE".into()));
+    assert_eq!(file.hls_source.as_ref().unwrap().status.as_str(), "transcoding");
+    assert_eq!(
+        file.file_analysis_metadata
+            .as_ref()
+            .unwrap()
+            .analysis_loading_state
+            .as_str(),
+        "QUEUED"
+    );
+    let back = serde_json::to_value(&file).unwrap();
+    assert_eq!(back["type"], "LOTTIE");
+    assert_eq!(back["scope"], "WORKSPACE");
+    assert_eq!(back["hlsSource"]["status"], "transcoding");
+}
+
+#[tokio::test]
+async fn null_and_absent_fields_both_read_as_none() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/files/with_nulls");
+            then.status(200).json_body(json!({
+                "fileId": "with_nulls", "scope": "TEMPORARY", "type": null, "description": null,
+                "durationSeconds": null, "transcript": null, "thumbnailSource": null, "previewSource": null,
+                "downloadSource": {"status": "ready", "url": null, "expiresAt": null, "width": null, "height": null, "fileBytes": null},
+                "hlsSource": null, "staticPublicPreviewSource": null, "publicHlsUrl": null, "publicPlaybackId": null
+            }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/files/absent");
+            then.status(200)
+                .json_body(json!({"fileId": "absent", "scope": "TEMPORARY", "downloadSource": {"status": "ready"}}));
+        })
+        .await;
+    let files = client(&server).files();
+    let mut with_nulls = files.get("with_nulls").await.unwrap();
+    let absent = files.get("absent").await.unwrap();
+    assert_eq!(with_nulls.type_, None);
+    assert_eq!(with_nulls.description, None);
+    assert_eq!(with_nulls.download_source.as_ref().unwrap().url, None);
+    with_nulls.file_id = "absent".into();
+    assert_eq!(with_nulls, absent, "null and absent decode to the same value");
+    assert!(
+        absent.needs_hydration(std::time::SystemTime::now()),
+        "ready without a URL needs hydration"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_required_field_is_a_decode_error_naming_it() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/v1/files/noscope");
+            then.status(200).json_body(json!({"fileId": "noscope"}));
+        })
+        .await;
+    let err = client(&server).files().get("noscope").await.unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("scope"), "{err}");
+}
+
+#[tokio::test]
+async fn retryable_statuses_are_retried_and_others_are_not() {
+    let server = MockServer::start_async().await;
+    let unavailable = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/files/busy/hydrate");
+            then.status(503).json_body(json!({"message": "busy"}));
+        })
+        .await;
+    let missing = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/files/gone/hydrate");
+            then.status(404)
+                .json_body(json!({"message": "nope", "code": "not_found"}));
+        })
+        .await;
+    let files = retrying_client(&server, 2).files();
+    assert_eq!(files.hydrate("busy").await.unwrap_err().status().unwrap().as_u16(), 503);
+    assert_eq!(
+        unavailable.calls_async().await,
+        3,
+        "max_retries(2) means three attempts"
+    );
+    assert_eq!(files.hydrate("gone").await.unwrap_err().code(), Some("not_found"));
+    assert_eq!(missing.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn the_api_key_never_appears_in_errors() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(401)
+                .json_body(json!({"message": "Invalid API key", "code": "invalid_api_key"}));
+        })
+        .await;
+    let err = client(&server).files().get("x").await.unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains(KEY), "{text}");
+    assert!(
+        text.contains("VIDEOGEN_API_KEY"),
+        "a 401 says where the key comes from: {text}"
+    );
+    let refused = videogen::Client::builder()
+        .api_key(KEY)
+        .base_url("http://127.0.0.1:1")
+        .disable_retries()
+        .build()
+        .unwrap()
+        .files()
+        .get("x")
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::Transport { .. }), "{refused:?}");
+    assert!(!format!("{refused} {refused:?}").contains(KEY));
+}

@@ -25,7 +25,11 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let check = match args {
         [] => false,
         [flag] if flag == "--check" => true,
-        _ => return Err(format!("unexpected arguments {args:?}; usage: cargo xtask regen [--check]")),
+        _ => {
+            return Err(format!(
+                "unexpected arguments {args:?}; usage: cargo xtask regen [--check]"
+            ))
+        }
     };
     let root = crate::workspace_root();
     let spec_bytes = fs::read(root.join(SPEC)).map_err(|e| format!("reading {SPEC}: {e}"))?;
@@ -53,8 +57,7 @@ pub fn spec_hash(spec_bytes: &[u8]) -> String {
 }
 
 pub fn generate(spec_bytes: &[u8]) -> Result<String, String> {
-    let spec: openapiv3::OpenAPI =
-        serde_yaml_ng::from_slice(spec_bytes).map_err(|e| format!("parsing {SPEC}: {e}"))?;
+    let spec: openapiv3::OpenAPI = serde_yaml_ng::from_slice(spec_bytes).map_err(|e| format!("parsing {SPEC}: {e}"))?;
     let mut generator = Generator::new(&settings(&spec));
     let tokens = generator
         .generate_tokens(&spec)
@@ -92,8 +95,16 @@ fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
     // so the shipped types can be checked against the spec (tests/schema_*.rs).
     let mut schema_patch = TypePatch::default();
     schema_patch.with_attr("#[cfg_attr(feature = \"schemars\", derive(::schemars::JsonSchema))]");
-    let components = spec.components.as_ref().map(|c| c.schemas.keys().cloned().collect::<Vec<_>>());
-    for name in components.unwrap_or_default().iter().map(String::as_str).chain(["ApiErrorRequirement"]) {
+    let components = spec
+        .components
+        .as_ref()
+        .map(|c| c.schemas.keys().cloned().collect::<Vec<_>>());
+    for name in components
+        .unwrap_or_default()
+        .iter()
+        .map(String::as_str)
+        .chain(["ApiErrorRequirement", "SearchFilesRequestQuery"])
+    {
         if !OPEN_ENUMS.contains(&name) {
             settings.with_patch(name, &schema_patch);
         }

@@ -11,6 +11,7 @@ use crate::{
     files::Files,
     generated,
     hooks::{Backoff, CallContext},
+    hydration::HydrationCache,
     operation::Operation,
     redact,
     retry::RetryPolicy,
@@ -53,6 +54,7 @@ pub(crate) struct Shared {
     pub(crate) user_agent: HeaderValue,
     pub(crate) config: Config,
     pub(crate) backoff: Backoff,
+    pub(crate) cache: Option<HydrationCache>,
 }
 
 /// Settings fixed at build time.
@@ -61,6 +63,7 @@ pub(crate) struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) attempt_timeout: Duration,
     pub(crate) call_timeout: Duration,
+    pub(crate) hydration_margin: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -189,6 +192,8 @@ pub struct ClientBuilder {
     attempt_timeout: Option<Duration>,
     call_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    cache_entries: Option<u64>,
+    hydration_margin: Option<Duration>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -202,6 +207,8 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.attempt_timeout)
             .field("call_timeout", &self.call_timeout)
             .field("retry", &self.retry)
+            .field("hydration_cache", &self.cache_entries)
+            .field("hydration_margin", &self.hydration_margin)
             .finish()
     }
 }
@@ -284,6 +291,23 @@ impl ClientBuilder {
         self.retry_policy(RetryPolicy::disabled())
     }
 
+    /// Turns on the hydration cache, holding at most `max_entries` files.
+    ///
+    /// [`Files::get_hydrated`], [`Files::ensure_hydrated`] and
+    /// [`Files::hydrate_many`] then serve a file without any request while
+    /// its signed URLs stay valid beyond the margin; concurrent calls for one
+    /// id share one request; errors are never cached. Off by default.
+    pub fn hydration_cache(mut self, max_entries: u64) -> Self {
+        self.cache_entries = Some(max_entries);
+        self
+    }
+
+    /// How close to `expiresAt` a signed URL counts as expired. Default 60 s.
+    pub fn hydration_margin(mut self, margin: Duration) -> Self {
+        self.hydration_margin = Some(margin);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let key = self.api_key.as_deref().map(str::trim).unwrap_or_default();
@@ -318,17 +342,11 @@ impl ClientBuilder {
             retry: self.retry.unwrap_or_default(),
             attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             call_timeout: self.call_timeout.unwrap_or(DEFAULT_CALL_TIMEOUT),
+            hydration_margin: self.hydration_margin.unwrap_or(crate::DEFAULT_EXPIRY_MARGIN),
         };
-        Ok(Client {
-            shared: Arc::new(Shared {
-                http,
-                base_url,
-                auth,
-                user_agent,
-                config,
-                backoff: Backoff::default(),
-            }),
-        })
+        let cache = self.cache_entries.map(|max| HydrationCache::new(max, config.hydration_margin));
+        let backoff = Backoff::default();
+        Ok(Client { shared: Arc::new(Shared { http, base_url, auth, user_agent, config, backoff, cache }) })
     }
 }
 

@@ -62,6 +62,16 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The requested rendition has no URL to fetch: it is pending, failed,
+    /// skipped or absent.
+    Unavailable {
+        /// The file asked for.
+        file_id: String,
+        /// The rendition asked for.
+        rendition: crate::Rendition,
+        /// Its status, or "absent".
+        status: String,
+    },
     /// An upload was processed by VideoGen, but processing failed.
     UploadFailed {
         /// The id of the file that failed.
@@ -180,6 +190,35 @@ impl Error {
         }
     }
 
+    /// An owned copy, for errors shared between callers (the cache's
+    /// single-flight hands one error to every waiter). Sources that cannot be
+    /// cloned are kept as their message.
+    pub(crate) fn duplicate(&self) -> Error {
+        match self {
+            Error::Api(failure) => Error::Api(failure.clone()),
+            Error::Transport { message, source } => {
+                Error::Transport { message: message.clone(), source: source.to_string().into() }
+            }
+            Error::Timeout { kind, after } => Error::Timeout { kind: *kind, after: *after },
+            Error::Decode { status, snippet, source } => Error::Decode {
+                status: *status,
+                snippet: snippet.clone(),
+                source: serde::de::Error::custom(source.to_string()),
+            },
+            Error::InvalidInput { message } => Error::InvalidInput { message: message.clone() },
+            Error::Config { message } => Error::Config { message: message.clone() },
+            Error::Io { context, source } => {
+                Error::Io { context: context.clone(), source: std::io::Error::new(source.kind(), source.to_string()) }
+            }
+            Error::UploadFailed { file_id, reason } => {
+                Error::UploadFailed { file_id: file_id.clone(), reason: reason.clone() }
+            }
+            Error::Unavailable { file_id, rendition, status } => {
+                Error::Unavailable { file_id: file_id.clone(), rendition: *rendition, status: status.clone() }
+            }
+        }
+    }
+
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput {
             message: message.into(),
@@ -254,6 +293,11 @@ impl fmt::Display for Error {
             Error::UploadFailed { file_id, reason } => {
                 write!(f, "VideoGen could not process upload {file_id}: {reason}")
             }
+            Error::Unavailable { file_id, rendition, status } => write!(
+                f,
+                "{file_id} has no {} to fetch (status: {status}); wait for processing or pick another rendition",
+                rendition.field_name()
+            ),
         }
     }
 }

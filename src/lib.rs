@@ -8,11 +8,13 @@ mod error;
 mod file;
 mod files;
 mod hooks;
+mod hydration;
 mod operation;
 mod redact;
 mod retry;
+mod transfer;
 #[cfg(feature = "schemars")]
-mod schema;
+pub mod schema;
 
 /// Code generated from `spec/openapi.yaml` by `cargo xtask regen`. Not edited
 /// by hand, not formatted by rustfmt (its layout is the generator's).
@@ -31,6 +33,12 @@ pub use enums::{AnalysisLoadingState, FileScope, FileSourceStatus, FileType, Upl
 pub use error::{ApiFailure, Error, TimeoutKind};
 pub use file::{Rendition, DEFAULT_EXPIRY_MARGIN};
 pub use files::{Files, ListRequest, SearchRequest};
+pub use hydration::{HydrateMany, DEFAULT_HYDRATE_CONCURRENCY};
+pub use transfer::{
+    download::{DownloadRequest, Downloaded, DEFAULT_READ_TIMEOUT},
+    upload::{UploadOptions, UploadSource, DEFAULT_PROCESSING_TIMEOUT},
+    Progress,
+};
 pub use retry::{Decision, Idempotency, Outcome, RetryPolicy};
 pub use types::FileSource;
 

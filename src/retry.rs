@@ -235,7 +235,7 @@ mod tests {
         let announced = headers(&[("retry-after", "2")]);
         assert_eq!(
             decide(CreatesResource, status(429), &none, 0),
-            RetryAfter(Duration::from_millis(250))
+            RetryAfter(Duration::from_micros(187_500))
         );
         assert_eq!(
             decide(CreatesResource, status(503), &announced, 0),
@@ -307,7 +307,7 @@ mod tests {
         let h = headers(&[("retry-after", "-5"), ("x-ratelimit-reset", "never")]);
         assert_eq!(
             decide(Idempotent, status(429), &h, 0),
-            RetryAfter(Duration::from_millis(250))
+            RetryAfter(Duration::from_micros(187_500))
         );
     }
 

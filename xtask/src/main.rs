@@ -1,8 +1,8 @@
-//! Maintainer tasks for the videogen workspace, run as `cargo xtask <task>`.
+//! `cargo xtask <task>`: a thin front over the xtask library.
 
 use std::process::ExitCode;
 
-mod regen;
+use xtask::{drift, regen};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -10,12 +10,17 @@ usage: cargo xtask <task>
 tasks:
   regen [--check]   generate src/generated/ from spec/openapi.yaml
                     (--check: fail with a diff when the committed code is stale)
+  drift [--published PATH|URL] [--update-lock]
+                    compare spec/openapi.yaml with the vendor's published document,
+                    spec/published.lock.json and the generated code; fail on any drift
+                    (--update-lock: record the published document once the spec agrees)
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen::run(&args[1..]),
+        Some("drift") => drift::run(&args[1..]),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);
@@ -28,10 +33,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The workspace root: xtask lives one level below it.
-pub fn workspace_root() -> std::path::PathBuf {
-    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.parent().expect("xtask sits inside the workspace").to_path_buf()
 }

@@ -36,39 +36,54 @@ impl Files {
 
     /// The file's stored metadata. Its signed URLs may be missing or expired;
     /// use [`hydrate`](Self::hydrate) for fresh ones.
-    pub async fn get(&self, file_id: impl AsRef<str>) -> Result<File, Error> {
-        let id = check_file_id(file_id.as_ref())?;
-        let generated = self.client.generated(Operation::GetFile);
-        self.client.call(&generated, generated.get_file(id)).await
+    pub fn get(&self, file_id: impl AsRef<str>) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        self.file_call(Operation::GetFile, file_id.as_ref())
     }
 
     /// Mints fresh signed URLs for every rendition and returns the whole file.
-    pub async fn hydrate(&self, file_id: impl AsRef<str>) -> Result<File, Error> {
-        let id = check_file_id(file_id.as_ref())?;
-        let generated = self.client.generated(Operation::HydrateFile);
-        self.client.call(&generated, generated.hydrate_file(id)).await
+    pub fn hydrate(&self, file_id: impl AsRef<str>) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        self.file_call(Operation::HydrateFile, file_id.as_ref())
     }
 
     /// Archives the file: it no longer appears in listings.
-    pub async fn archive(&self, file_id: impl AsRef<str>) -> Result<File, Error> {
-        let id = check_file_id(file_id.as_ref())?;
-        let generated = self.client.generated(Operation::ArchiveFile);
-        self.client.call(&generated, generated.archive_file(id)).await
+    pub fn archive(&self, file_id: impl AsRef<str>) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        self.file_call(Operation::ArchiveFile, file_id.as_ref())
     }
 
     /// Publishes a permanent public copy (`staticPublicPreviewSource`) and,
     /// for media, a public playback id.
-    pub async fn enable_public_preview(&self, file_id: impl AsRef<str>) -> Result<File, Error> {
-        let id = check_file_id(file_id.as_ref())?;
-        let generated = self.client.generated(Operation::EnablePublicPreview);
-        self.client.call(&generated, generated.enable_public_preview(id)).await
+    pub fn enable_public_preview(
+        &self,
+        file_id: impl AsRef<str>,
+    ) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        self.file_call(Operation::EnablePublicPreview, file_id.as_ref())
     }
 
     /// Withdraws the public copy; signed URLs keep working.
-    pub async fn disable_public_preview(&self, file_id: impl AsRef<str>) -> Result<File, Error> {
-        let id = check_file_id(file_id.as_ref())?;
-        let generated = self.client.generated(Operation::DisablePublicPreview);
-        self.client.call(&generated, generated.disable_public_preview(id)).await
+    pub fn disable_public_preview(
+        &self,
+        file_id: impl AsRef<str>,
+    ) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        self.file_call(Operation::DisablePublicPreview, file_id.as_ref())
+    }
+
+    /// One of the operations on a single file id. The returned future owns
+    /// what it needs, so it can be stored or spawned.
+    fn file_call(&self, operation: Operation, file_id: &str) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let checked = check_file_id(file_id).map(str::to_owned);
+        async move {
+            let id = checked?;
+            let generated = client.generated(operation);
+            match operation {
+                Operation::GetFile => client.call(&generated, generated.get_file(&id)).await,
+                Operation::HydrateFile => client.call(&generated, generated.hydrate_file(&id)).await,
+                Operation::ArchiveFile => client.call(&generated, generated.archive_file(&id)).await,
+                Operation::EnablePublicPreview => client.call(&generated, generated.enable_public_preview(&id)).await,
+                Operation::DisablePublicPreview => client.call(&generated, generated.disable_public_preview(&id)).await,
+                other => unreachable!("{other:?} does not take a file id alone"),
+            }
+        }
     }
 
     /// Registers a new file and returns its id and a presigned upload URL.

@@ -11,6 +11,7 @@ use std::{
 };
 
 use futures_util::{stream::BoxStream, Stream, StreamExt};
+use std::future::Future;
 
 use crate::{error::Error, files::Files, File};
 
@@ -91,24 +92,30 @@ impl Files {
     /// [`File::needs_hydration`] says so. With the hydration cache on, a file
     /// hydrated earlier is served without any request while its URLs last,
     /// and concurrent calls for one id share a single GET (and hydrate).
-    pub async fn get_hydrated(&self, file_id: impl AsRef<str>) -> Result<File, Error> {
-        let id = file_id.as_ref();
-        self.cached_or(id, async {
-            let file = self.get(id).await?;
-            self.hydrate_if_needed(file).await
-        })
-        .await
+    pub fn get_hydrated(&self, file_id: impl AsRef<str>) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        let (files, id) = (self.clone(), file_id.as_ref().to_owned());
+        async move {
+            files
+                .cached_or(&id, async {
+                    let file = files.get(&id).await?;
+                    files.hydrate_if_needed(file).await
+                })
+                .await
+        }
     }
 
     /// The same as [`get_hydrated`](Self::get_hydrated) for a file already in
     /// hand (from a webhook, a list page, a search): no GET; a hydrate only
     /// when its URLs are missing, pending or about to expire.
-    pub async fn ensure_hydrated(&self, file: File) -> Result<File, Error> {
-        if !file.needs_hydration_with_margin(SystemTime::now(), self.margin()) {
-            return Ok(file);
+    pub fn ensure_hydrated(&self, file: File) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        let files = self.clone();
+        async move {
+            if !file.needs_hydration_with_margin(SystemTime::now(), files.margin()) {
+                return Ok(file);
+            }
+            let id = file.file_id.clone();
+            files.cached_or(&id, files.hydrate_fresh(&id)).await
         }
-        let id = file.file_id.clone();
-        self.cached_or(&id, async { self.hydrate_fresh(&id).await }).await
     }
 
     /// Drops the cached copy of a file, so the next call fetches it again.
@@ -153,7 +160,7 @@ impl Files {
 
     /// Serves `id` from the cache, or runs `load` once for all concurrent
     /// callers and caches what it returns. Errors are returned, not cached.
-    async fn cached_or(&self, id: &str, load: impl std::future::Future<Output = Result<File, Error>>) -> Result<File, Error> {
+    async fn cached_or(&self, id: &str, load: impl Future<Output = Result<File, Error>>) -> Result<File, Error> {
         let Some(cache) = self.cache() else {
             return load.await;
         };

@@ -180,9 +180,13 @@ async fn hydrate_many_collapses_duplicates_and_reports_each_id() {
 }
 
 #[test]
-fn futures_are_send_so_services_can_spawn_them() {
-    fn assert_send<T: Send>(_: &T) {}
+fn futures_are_send_and_static_so_services_can_spawn_them() {
+    fn assert_send<T: Send + 'static>(_: &T) {}
     let client = Client::builder().api_key("k").build().unwrap();
+    // Futures own what they need: built from a temporary `Files`, stored, spawned later.
+    assert_send(&client.files().get("x"));
+    assert_send(&client.files().create_upload("name"));
+    assert_send(&client.files().ensure_hydrated(serde_json::from_value(json!({"fileId": "x", "scope": "GLOBAL"})).unwrap()));
     let files = client.files();
     assert_send(&files.get_hydrated("x"));
     assert_send(&files.hydrate("x"));

@@ -92,20 +92,19 @@ impl Files {
     /// `files.create_upload("clip.mp4")`. Retried only where the server
     /// cannot have created the file (429, refused connection, 503 with
     /// `Retry-After`).
-    pub async fn create_upload(
-        &self,
-        request: impl Into<CreateFileUploadRequest>,
-    ) -> Result<FileUploadResponse, Error> {
+    pub fn create_upload(&self, request: impl Into<CreateFileUploadRequest>) -> BoxFuture<'static, Result<FileUploadResponse, Error>> {
+        // Boxed: an `impl Future` here would capture the borrow of `self`
+        // (edition 2021 rules with a generic argument), and the future must
+        // be free to outlive the `Files` handle.
         let request = request.into();
-        if request.display_name.trim().is_empty() {
-            return Err(Error::invalid_input(
-                "the upload's display name is empty; give the file a name",
-            ));
-        }
-        let generated = self.client.generated(Operation::CreateFileUpload);
-        self.client
-            .call(&generated, generated.create_file_upload(&request))
-            .await
+        let client = self.client.clone();
+        Box::pin(async move {
+            if request.display_name.trim().is_empty() {
+                return Err(Error::invalid_input("the upload's display name is empty; give the file a name"));
+            }
+            let generated = client.generated(Operation::CreateFileUpload);
+            client.call(&generated, generated.create_file_upload(&request)).await
+        })
     }
 
     /// A semantic search over the team's indexed files. Set options on the

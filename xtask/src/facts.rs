@@ -58,9 +58,12 @@ pub fn groups(contract: &Contract) -> Groups {
         ..Group::default()
     };
     let version = contract.info_version.clone().unwrap_or_default();
-    document
-        .subjects
-        .insert("document".to_owned(), subject(None, [("info.version", text(version))]));
+    let facts = [
+        ("info.version", text(version)),
+        ("server", Fact::Set(contract.servers.clone())),
+        ("security scheme", Fact::Set(contract.security.clone())),
+    ];
+    document.subjects.insert("top level".to_owned(), subject(None, facts));
     out.insert((GroupKind::Document, String::new()), document);
     for (key, op) in &contract.operations {
         out.insert((GroupKind::Operation, key.clone()), operation_group(key, op));
@@ -87,10 +90,12 @@ fn operation_group(key: &str, op: &Operation) -> Group {
     };
     let id = op.operation_id.clone().unwrap_or_default();
     let errors = Fact::Set(op.error_schemas.clone());
-    group.subjects.insert(
-        "operation".to_owned(),
-        subject(None, [("operationId", text(id)), ("error bodies", errors)]),
-    );
+    let mut root = subject(None, [("operationId", text(id)), ("error body", errors)]);
+    if let Some(security) = &op.security {
+        root.facts
+            .insert("security scheme".to_owned(), Fact::Set(security.clone()));
+    }
+    group.subjects.insert("operation".to_owned(), root);
     for (key, param) in &op.parameters {
         let (location, name) = key.split_once(' ').unwrap_or(("", key));
         let place = Place::root(&format!("parameter `{name}` ({location})"));

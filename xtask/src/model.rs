@@ -16,6 +16,12 @@ use serde_json::Value;
 pub struct Contract {
     /// `info.version`: progenitor sends it as the `api-version` header.
     pub info_version: Option<String>,
+    /// Base URLs from `servers`.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub servers: BTreeSet<String>,
+    /// How every request authenticates, as `name: type scheme`.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub security: BTreeSet<String>,
     /// Keyed by `"METHOD /path"`.
     pub operations: BTreeMap<String, Operation>,
     /// Every named schema the operations reach, except pure scalar ones
@@ -27,6 +33,9 @@ pub struct Contract {
 #[serde(rename_all = "camelCase")]
 pub struct Operation {
     pub operation_id: Option<String>,
+    /// Only when the operation overrides the document-wide `security`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<BTreeSet<String>>,
     /// Keyed by `"location name"`, e.g. `"query limit"`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, Parameter>,

@@ -48,6 +48,14 @@ pub fn normalize(doc: &Value, select: Select) -> Result<Contract, String> {
     };
     let mut contract = Contract {
         info_version: doc.pointer("/info/version").and_then(Value::as_str).map(str::to_owned),
+        servers: doc
+            .get("servers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|server| server.get("url").and_then(Value::as_str).map(str::to_owned))
+            .collect(),
+        security: security(doc, doc.get("security")),
         ..Contract::default()
     };
     let paths = doc.get("paths").and_then(Value::as_object).cloned().unwrap_or_default();
@@ -113,6 +121,7 @@ impl<'a> Normalizer<'a> {
     fn operation(&mut self, item: &'a Value, op: &'a Value) -> Result<Operation, String> {
         let mut out = Operation {
             operation_id: op.get("operationId").and_then(Value::as_str).map(str::to_owned),
+            security: op.get("security").map(|list| security(self.doc, Some(list))),
             ..Operation::default()
         };
         // Operation-level parameters override path-level ones of the same key.
@@ -282,6 +291,30 @@ impl<'a> Normalizer<'a> {
         exclusive_bounds_30(&mut shape.keywords);
         Ok(unwrap_nullable_wrapper(shape))
     }
+}
+
+/// Each required scheme as `name: type scheme` (or `name: apiKey in name`),
+/// so a switch from bearer tokens to something else shows up.
+fn security(doc: &Value, requirements: Option<&Value>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for requirement in requirements.and_then(Value::as_array).into_iter().flatten() {
+        for name in requirement.as_object().into_iter().flatten().map(|(name, _)| name) {
+            let scheme = doc.pointer(&format!("/components/securitySchemes/{name}"));
+            let field = |key: &str| {
+                scheme
+                    .and_then(|s| s.get(key))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+            };
+            let how = match field("type") {
+                "http" => field("scheme").to_owned(),
+                "apiKey" => format!("in {} {}", field("in"), field("name")),
+                _ => String::new(),
+            };
+            out.insert(format!("{name}: {} {how}", field("type")).trim_end().to_owned());
+        }
+    }
+    out
 }
 
 /// A component that is a bare string/number/... with no structure of its own.

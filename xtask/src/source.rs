@@ -40,6 +40,16 @@ impl Document {
         })
     }
 
+    /// A document built in memory (tests plant changes this way); its hash is
+    /// that of its compact JSON form.
+    pub fn from_value(label: &str, value: Value) -> Document {
+        Document {
+            label: label.to_owned(),
+            sha256: regen::spec_hash(value.to_string().as_bytes()),
+            value,
+        }
+    }
+
     pub fn openapi(&self) -> String {
         self.value
             .get("openapi")

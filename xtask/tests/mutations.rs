@@ -1,0 +1,437 @@
+//! Proof that the drift check catches drift: each class of change is planted
+//! in a copy of the published document (and, reversed, in a copy of our
+//! spec), and the report must name exactly that change and nothing else.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{drift, mutation_bases, render, spec};
+
+#[derive(Clone, Copy)]
+enum Side {
+    /// The vendor changed their document.
+    Published,
+    /// Our spec changed (or was written wrong).
+    Ours,
+}
+
+/// Plants `mutate` on one side and checks the report has `line` under `group`
+/// as its one and only difference, for each base document.
+fn planted(side: Side, mutate: impl Fn(&mut Value), group: &str, line: &str) {
+    for (base, published) in mutation_bases() {
+        let (mut ours, mut theirs) = (spec().value, published);
+        assert!(
+            drift(&ours, &theirs).is_empty(),
+            "the unmutated pair must agree ({base})"
+        );
+        mutate(match side {
+            Side::Published => &mut theirs,
+            Side::Ours => &mut ours,
+        });
+        let changes = drift(&ours, &theirs);
+        let report = render(&changes);
+        assert_eq!(
+            changes.len(),
+            1,
+            "expected exactly one difference ({base}), got:\n{report}"
+        );
+        assert_eq!(changes[0].group, group, "wrong group ({base}) in:\n{report}");
+        let under_group = format!("\n{group}\n  {line}\n");
+        let whole_group = format!("\n{line}\n");
+        assert!(
+            report.contains(&under_group) || (changes[0].subject == group && report.contains(&whole_group)),
+            "report ({base}) does not say `{line}` under `{group}`:\n{report}"
+        );
+    }
+}
+
+/// Checks for every base that `mutate` does not count as drift.
+fn harmless(mutate: impl Fn(&mut Value)) {
+    for (base, mut theirs) in mutation_bases() {
+        mutate(&mut theirs);
+        let changes = drift(&spec().value, &theirs);
+        assert!(changes.is_empty(), "({base}):\n{}", render(&changes));
+    }
+}
+
+fn at<'a>(doc: &'a mut Value, pointer: &str) -> &'a mut Value {
+    doc.pointer_mut(pointer).unwrap_or_else(|| panic!("{pointer} exists"))
+}
+
+fn remove(doc: &mut Value, parent: &str, key: &str) {
+    let removed = at(doc, parent).as_object_mut().expect("an object").remove(key);
+    assert!(removed.is_some(), "{parent}/{key} existed");
+}
+
+fn push(doc: &mut Value, pointer: &str, value: Value) {
+    at(doc, pointer).as_array_mut().expect("an array").push(value);
+}
+
+fn drop_value(doc: &mut Value, pointer: &str, value: &str) {
+    let list = at(doc, pointer).as_array_mut().expect("an array");
+    let before = list.len();
+    list.retain(|v| v != value);
+    assert!(list.len() < before, "{pointer} held {value}");
+}
+
+const STORAGE: &str = "/components/schemas/StorageFile/properties";
+const SOURCE: &str = "/components/schemas/FileSource/properties";
+const LIMIT: &str = "/components/parameters/PaginationLimit/schema";
+const ARCHIVE: &str = "/v1/files/{fileId}/archive";
+
+fn add_duration_ms(doc: &mut Value) {
+    at(doc, SOURCE)["durationMs"] = json!({"type": "integer"});
+}
+
+fn add_scope_parameter(doc: &mut Value) {
+    push(
+        doc,
+        "/paths/~1v1~1files/get/parameters",
+        json!({"name": "scope", "in": "query", "schema": {"type": "string"}}),
+    );
+}
+
+fn add_restore_operation(doc: &mut Value, tag: &str) {
+    let op = json!({
+        "tags": [tag],
+        "operationId": "restoreFile",
+        "parameters": [{"$ref": "#/components/parameters/FileIdPath"}],
+        "responses": {"200": {
+            "description": "restored",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StorageFile"}}}
+        }}
+    });
+    at(doc, "/paths")["/v1/files/{fileId}/restore"] = json!({"post": op});
+}
+
+fn rename_archive_path(doc: &mut Value) {
+    let paths = at(doc, "/paths").as_object_mut().expect("paths");
+    let item = paths.remove(ARCHIVE).expect("archive path");
+    paths.insert(format!("{ARCHIVE}d"), item);
+}
+
+const STORAGE_GROUP: &str = "schema StorageFile";
+const LIST_GROUP: &str = "operation GET /v1/files (getFiles)";
+
+// ---- planted in the published document -------------------------------------
+
+#[test]
+fn published_property_removed() {
+    planted(
+        Side::Published,
+        |d| remove(d, STORAGE, "transcript"),
+        STORAGE_GROUP,
+        "- property `transcript` removed (was: type string, nullable, optional)",
+    );
+}
+
+#[test]
+fn published_property_added() {
+    planted(
+        Side::Published,
+        add_duration_ms,
+        "schema FileSource",
+        "+ property `durationMs` added: type integer, optional",
+    );
+}
+
+#[test]
+fn published_type_changed() {
+    planted(
+        Side::Published,
+        |d| at(d, STORAGE)["durationSeconds"]["type"] = json!(["integer", "null"]),
+        STORAGE_GROUP,
+        "~ property `durationSeconds`: type number -> integer",
+    );
+}
+
+#[test]
+fn published_format_changed() {
+    planted(
+        Side::Published,
+        |d| {
+            at(
+                d,
+                "/components/schemas/FileAnalysisMetadata/properties/analysisProgressPercentage",
+            )["format"] = json!("float")
+        },
+        "schema FileAnalysisMetadata",
+        "~ property `analysisProgressPercentage`: format double -> float",
+    );
+}
+
+#[test]
+fn published_nullability_changed() {
+    planted(
+        Side::Published,
+        |d| at(d, STORAGE)["publicHlsUrl"]["type"] = json!("string"),
+        STORAGE_GROUP,
+        "~ property `publicHlsUrl`: nullable true -> false",
+    );
+}
+
+#[test]
+fn published_nullability_of_a_reference_changed() {
+    planted(
+        Side::Published,
+        |d| at(d, STORAGE)["thumbnailSource"] = json!({"$ref": "#/components/schemas/FileSource"}),
+        STORAGE_GROUP,
+        "~ property `thumbnailSource`: nullable true -> false",
+    );
+}
+
+#[test]
+fn published_required_changed() {
+    planted(
+        Side::Published,
+        |d| push(d, "/components/schemas/StorageFile/required", json!("displayName")),
+        STORAGE_GROUP,
+        "~ property `displayName`: required false -> true",
+    );
+}
+
+#[test]
+fn published_enum_value_added() {
+    planted(
+        Side::Published,
+        |d| {
+            let values = at(d, &format!("{STORAGE}/type/enum")).as_array_mut().expect("enum");
+            values.insert(0, json!("LOTTIE"));
+        },
+        STORAGE_GROUP,
+        "+ property `type`: enum value LOTTIE added",
+    );
+}
+
+#[test]
+fn published_enum_value_removed() {
+    planted(
+        Side::Published,
+        |d| drop_value(d, &format!("{STORAGE}/scope/enum"), "ENTITY"),
+        STORAGE_GROUP,
+        "- property `scope`: enum value ENTITY removed",
+    );
+}
+
+#[test]
+fn published_parameter_bound_changed() {
+    planted(
+        Side::Published,
+        |d| at(d, LIMIT)["maximum"] = json!(500),
+        LIST_GROUP,
+        "~ parameter `limit` (query): maximum 200 -> 500",
+    );
+}
+
+#[test]
+fn published_parameter_default_changed() {
+    planted(
+        Side::Published,
+        |d| at(d, LIMIT)["default"] = json!(100),
+        LIST_GROUP,
+        "~ parameter `limit` (query): default 50 -> 100",
+    );
+}
+
+#[test]
+fn published_body_field_bound_changed() {
+    planted(
+        Side::Published,
+        |d| at(d, "/components/schemas/SearchFilesRequest/properties/numResults")["maximum"] = json!(50),
+        "schema SearchFilesRequest",
+        "~ property `numResults`: maximum 100 -> 50",
+    );
+}
+
+#[test]
+fn published_parameter_added() {
+    planted(
+        Side::Published,
+        add_scope_parameter,
+        LIST_GROUP,
+        "+ parameter `scope` (query) added: type string, optional",
+    );
+}
+
+#[test]
+fn published_operation_added_to_files() {
+    planted(
+        Side::Published,
+        |d| add_restore_operation(d, "Files"),
+        "operation POST /v1/files/{fileId}/restore (restoreFile)",
+        "+ operation POST /v1/files/{fileId}/restore (restoreFile): only in published",
+    );
+}
+
+#[test]
+fn published_operation_outside_files_is_not_ours() {
+    harmless(|d| add_restore_operation(d, "Projects"));
+}
+
+#[test]
+fn published_path_changed() {
+    planted(
+        Side::Published,
+        rename_archive_path,
+        "operation POST /v1/files/{fileId}/archived (archiveFile)",
+        "~ operation: method and path POST /v1/files/{fileId}/archive -> POST /v1/files/{fileId}/archived",
+    );
+}
+
+#[test]
+fn published_descriptions_are_not_drift() {
+    harmless(|d| {
+        at(d, &format!("{STORAGE}/fileId"))["description"] = json!("reworded");
+        at(d, "/components/parameters/PaginationLimit")["description"] = json!("reworded");
+    });
+}
+
+// ---- the same classes planted in our spec ----------------------------------
+// Old is still our spec, so what we dropped reads as "added" by the vendor.
+
+const OUR_LIMIT: &str = "/components/parameters/PaginationLimit/schema";
+
+#[test]
+fn ours_property_removed() {
+    planted(
+        Side::Ours,
+        |d| remove(d, STORAGE, "transcript"),
+        STORAGE_GROUP,
+        "+ property `transcript` added: type string, nullable, optional",
+    );
+}
+
+#[test]
+fn ours_property_added() {
+    planted(
+        Side::Ours,
+        add_duration_ms,
+        "schema FileSource",
+        "- property `durationMs` removed (was: type integer, optional)",
+    );
+}
+
+#[test]
+fn ours_type_changed() {
+    planted(
+        Side::Ours,
+        |d| at(d, STORAGE)["durationSeconds"]["type"] = json!("integer"),
+        STORAGE_GROUP,
+        "~ property `durationSeconds`: type integer -> number",
+    );
+}
+
+#[test]
+fn ours_format_changed() {
+    planted(
+        Side::Ours,
+        |d| {
+            at(
+                d,
+                "/components/schemas/FileAnalysisMetadata/properties/analysisProgressPercentage",
+            )["format"] = json!("float")
+        },
+        "schema FileAnalysisMetadata",
+        "~ property `analysisProgressPercentage`: format float -> double",
+    );
+}
+
+#[test]
+fn ours_nullability_changed() {
+    planted(
+        Side::Ours,
+        |d| remove(d, &format!("{STORAGE}/publicHlsUrl"), "nullable"),
+        STORAGE_GROUP,
+        "~ property `publicHlsUrl`: nullable false -> true",
+    );
+}
+
+#[test]
+fn ours_nullability_of_a_reference_changed() {
+    planted(
+        Side::Ours,
+        |d| remove(d, &format!("{STORAGE}/thumbnailSource"), "nullable"),
+        STORAGE_GROUP,
+        "~ property `thumbnailSource`: nullable false -> true",
+    );
+}
+
+#[test]
+fn ours_required_changed() {
+    planted(
+        Side::Ours,
+        |d| push(d, "/components/schemas/StorageFile/required", json!("displayName")),
+        STORAGE_GROUP,
+        "~ property `displayName`: required true -> false",
+    );
+}
+
+#[test]
+fn ours_enum_value_added() {
+    planted(
+        Side::Ours,
+        |d| push(d, "/components/schemas/FileScope/enum", json!("ARCHIVE")),
+        STORAGE_GROUP,
+        "- property `scope`: enum value ARCHIVE removed",
+    );
+}
+
+#[test]
+fn ours_enum_value_removed() {
+    planted(
+        Side::Ours,
+        |d| drop_value(d, "/components/schemas/FileType/enum", "PDF"),
+        STORAGE_GROUP,
+        "+ property `type`: enum value PDF added",
+    );
+}
+
+#[test]
+fn ours_parameter_bound_changed() {
+    planted(
+        Side::Ours,
+        |d| at(d, OUR_LIMIT)["maximum"] = json!(100),
+        LIST_GROUP,
+        "~ parameter `limit` (query): maximum 100 -> 200",
+    );
+}
+
+#[test]
+fn ours_parameter_default_changed() {
+    planted(
+        Side::Ours,
+        |d| at(d, OUR_LIMIT)["default"] = json!(20),
+        LIST_GROUP,
+        "~ parameter `limit` (query): default 20 -> 50",
+    );
+}
+
+#[test]
+fn ours_parameter_added() {
+    planted(
+        Side::Ours,
+        add_scope_parameter,
+        LIST_GROUP,
+        "- parameter `scope` (query) removed (was: type string, optional)",
+    );
+}
+
+#[test]
+fn ours_operation_added() {
+    planted(
+        Side::Ours,
+        |d| add_restore_operation(d, "Files"),
+        "operation POST /v1/files/{fileId}/restore (restoreFile)",
+        "- operation POST /v1/files/{fileId}/restore (restoreFile): only in spec",
+    );
+}
+
+#[test]
+fn ours_path_changed() {
+    planted(
+        Side::Ours,
+        rename_archive_path,
+        "operation POST /v1/files/{fileId}/archive (archiveFile)",
+        "~ operation: method and path POST /v1/files/{fileId}/archived -> POST /v1/files/{fileId}/archive",
+    );
+}

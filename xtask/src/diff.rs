@@ -105,9 +105,11 @@ fn moved_operations(old: &Groups, new: &Groups) -> Vec<((GroupKind, String), (Gr
 }
 
 fn whole_group(group: &Group, kind: Kind) -> Change {
-    let summary: Vec<String> = group
-        .subjects
-        .iter()
+    // Top-level subjects (the schema itself, the operation) lead.
+    let mut subjects: Vec<_> = group.subjects.iter().collect();
+    subjects.sort_by_key(|(_, subject)| subject.parent.is_some());
+    let summary: Vec<String> = subjects
+        .into_iter()
         .map(|(key, subject)| format!("{key}: {}", summary(subject)))
         .collect();
     let summary = Some(summary.join("\n"));

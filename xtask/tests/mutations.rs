@@ -435,3 +435,29 @@ fn ours_path_changed() {
         "~ operation: method and path POST /v1/files/{fileId}/archived -> POST /v1/files/{fileId}/archive",
     );
 }
+
+// ---- the README's worked example -------------------------------------------
+
+#[test]
+fn spec_written_from_the_older_docs_page_is_caught() {
+    // The "Hydrate file" docs page predates ENTITY and two StorageFile properties.
+    let mut ours = spec().value;
+    remove(&mut ours, STORAGE, "staticPublicPreviewSource");
+    remove(&mut ours, STORAGE, "fileAnalysisMetadata");
+    drop_value(&mut ours, "/components/schemas/FileScope/enum", "ENTITY");
+    for (base, theirs) in mutation_bases() {
+        let report = render(&drift(&ours, &theirs));
+        for line in [
+            "+ schema FileAnalysisMetadata: only in published",
+            "  + property `fileAnalysisMetadata` added: -> FileAnalysisMetadata, optional",
+            "  + property `scope`: enum value ENTITY added",
+            "  + property `staticPublicPreviewSource` added: -> FileSource, nullable, optional",
+        ] {
+            assert!(report.contains(line), "({base}) missing `{line}` in:\n{report}");
+        }
+        assert!(
+            report.starts_with("4 difference(s) in 2 group(s)"),
+            "({base}):\n{report}"
+        );
+    }
+}

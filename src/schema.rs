@@ -120,9 +120,10 @@ fn nullable_anyof_as_allof(value: &mut Value) {
         Value::Object(map) => {
             let null_branch = serde_json::json!({ "enum": [null], "nullable": true });
             let rewrite = match map.get("anyOf") {
-                Some(Value::Array(branches)) if branches.len() == 2 && !map.contains_key("allOf") => {
-                    branches.iter().position(|b| *b == null_branch).map(|i| branches[1 - i].clone())
-                }
+                Some(Value::Array(branches)) if branches.len() == 2 && !map.contains_key("allOf") => branches
+                    .iter()
+                    .position(|b| *b == null_branch)
+                    .map(|i| branches[1 - i].clone()),
                 _ => None,
             };
             if let Some(other) = rewrite {

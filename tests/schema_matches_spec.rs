@@ -1,0 +1,1104 @@
+//! The third side of the drift triangle: the JSON Schema of the types this
+//! crate ships (derived with schemars, `videogen::schema::schemas()`) held
+//! against `spec/openapi.yaml`.
+//!
+//! Run with `cargo test --features schemars --test schema_matches_spec`.
+//!
+//! Every component schema of the spec is compared with the Rust schema of the
+//! same name, in both dialects `schemas()` offers (JSON Schema 2020-12 for
+//! OpenAPI 3.1, and OpenAPI 3.0). Both sides are first reduced to the same
+//! facts: `$ref`, `allOf: [X]`, `anyOf` with a null branch, `nullable: true` and
+//! `type: [T, "null"]` all mean what they say, and a reference is resolved when
+//! only one side uses it (the spec writes `ApiError.requirement` inline, Rust
+//! names it `ApiErrorRequirement`). A keyword the reduction does not know fails
+//! the test rather than being skipped.
+//!
+//! Facets and rules, per property (the path in a message is `Type.property`,
+//! `[]` for array items, `{*}` for map values):
+//! - property names: the same set on both sides;
+//! - kind and type: `string`/`integer`/`number`/`boolean`, object, array, map,
+//!   string enum, or a reference to a named type (the same name on both sides);
+//! - format: where the spec gives one, Rust must give the same. Where the spec
+//!   gives none, Rust may add only the widest representation of the spec's type,
+//!   which narrows nothing a JSON parser would keep: `double` for `number`,
+//!   `int64` for `integer`, or `uint64` when the spec's `minimum` is at least 0.
+//!   Anything else (`float`, `int32`, `date-time`, ...) must be in the spec;
+//! - required, held per direction: reading (serde's deserialize contract) must
+//!   not require a property the spec lets the server leave out, and writing
+//!   (serialize contract) must not leave out a property the spec requires;
+//! - nullability: a property the spec makes nullable must be nullable in Rust.
+//!   Rust may be nullable where the spec is not only for a property that is
+//!   optional in the spec and that Rust leaves out when it is `None`: typify
+//!   maps every optional property to `Option<T>` with
+//!   `skip_serializing_if = "Option::is_none"`, so null is read as absent and
+//!   never written. These are printed as notes. Elsewhere (array items, map
+//!   values, whole types) nullability must be equal;
+//! - `default` values: equal where either side has one;
+//! - enums: the known values equal (as a list, order included), and the Rust
+//!   enum open, admitting any other string;
+//! - map values (`additionalProperties`): compared like properties; an object
+//!   closed to unknown properties on one side only is a difference.
+//!
+//! Not compared: descriptions, titles, examples, and bounds (`minimum`,
+//! `maximum`, `minLength`, ...), which schemars cannot derive from typify's
+//! types except through `NonZero*`.
+//!
+//! The `planted_*` tests change a copy of the spec (or of a derived schema) in
+//! memory and assert that the comparison fails with a message naming the type
+//! and property.
+
+#![cfg(feature = "schemars")]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::generate::SchemaSettings;
+use serde_json::{json, Value};
+
+const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/openapi.yaml");
+const REF_PREFIX: &str = "#/components/schemas/";
+
+/// Types the spec writes inline and Rust names; they are compared where the
+/// spec uses them, not on their own.
+const INLINE_IN_SPEC: [&str; 2] = ["ApiErrorRequirement", "SearchFilesRequestQuery"];
+
+/// The public API types, all of which must be compared.
+const EXPECTED_TYPES: [&str; 15] = [
+    "AnalysisLoadingState",
+    "ApiError",
+    "CreateFileUploadRequest",
+    "FileAnalysisMetadata",
+    "FileScope",
+    "FileSource",
+    "FileSourceStatus",
+    "FileType",
+    "FileUploadResponse",
+    "GetFilesResponse",
+    "SearchFilesRequest",
+    "SearchFilesResponse",
+    "SearchFilesResult",
+    "StorageFile",
+    "UploadFileType",
+];
+
+// ---------------------------------------------------------------- inputs
+
+fn our_spec() -> Value {
+    let text = std::fs::read_to_string(SPEC_PATH).unwrap_or_else(|e| panic!("reading {SPEC_PATH}: {e}"));
+    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("parsing {SPEC_PATH}: {e}"))
+}
+
+fn spec_schemas(spec: &Value) -> BTreeMap<String, Value> {
+    let schemas = spec["components"]["schemas"]
+        .as_object()
+        .expect("the spec has components.schemas");
+    schemas.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// The derived schemas of one dialect, under both serde contracts.
+#[derive(Clone)]
+struct Rust {
+    dialect: &'static str,
+    /// What the types accept when reading (deserialize contract).
+    read: BTreeMap<String, Value>,
+    /// What the types produce when writing (serialize contract).
+    write: BTreeMap<String, Value>,
+}
+
+fn rust(dialect: &'static str, settings: fn() -> SchemaSettings) -> Rust {
+    let as_values = |settings: SchemaSettings| {
+        videogen::schema::schemas(settings)
+            .into_iter()
+            .map(|(name, schema)| (name, schema.to_value()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    Rust {
+        dialect,
+        read: as_values(settings().for_deserialize()),
+        write: as_values(settings().for_serialize()),
+    }
+}
+
+fn dialects() -> [Rust; 2] {
+    [
+        rust("JSON Schema 2020-12", SchemaSettings::draft2020_12),
+        rust("OpenAPI 3.0", SchemaSettings::openapi3),
+    ]
+}
+
+// ---------------------------------------------------------------- the facts both sides reduce to
+
+#[derive(Clone, Debug, PartialEq)]
+struct Node {
+    shape: Shape,
+    nullable: bool,
+    default: Option<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Shape {
+    /// A reference to a named schema.
+    Ref(String),
+    Scalar {
+        ty: String,
+        format: Option<String>,
+        minimum: Option<f64>,
+    },
+    Enum {
+        known: Vec<String>,
+        open: bool,
+    },
+    Array(Box<Node>),
+    Object {
+        properties: BTreeMap<String, Node>,
+        required: BTreeSet<String>,
+        additional: Additional,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Additional {
+    /// No `additionalProperties` (or `true`): unknown properties are allowed.
+    Any,
+    /// `additionalProperties: false`.
+    Closed,
+    /// A map: every other property has this schema.
+    Schema(Box<Node>),
+}
+
+impl Shape {
+    fn kind(&self) -> String {
+        match self {
+            Shape::Ref(name) => format!("ref {name}"),
+            Shape::Scalar { ty, .. } => ty.clone(),
+            Shape::Enum { .. } => "string enum".into(),
+            Shape::Array(_) => "array".into(),
+            Shape::Object { properties, .. } if properties.is_empty() => "map".into(),
+            Shape::Object { .. } => "object".into(),
+        }
+    }
+}
+
+/// Keywords that carry no facet compared here. `minimum` is read (for the
+/// format rule) but not compared.
+const ANNOTATIONS: [&str; 13] = [
+    "description",
+    "title",
+    "example",
+    "examples",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+];
+const STRUCTURAL: [&str; 13] = [
+    "type",
+    "format",
+    "nullable",
+    "default",
+    "enum",
+    "$ref",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+];
+
+fn is_null_branch(schema: &Value) -> bool {
+    let Some(map) = schema.as_object() else { return false };
+    let rest_is_nullable = |key: &str| map.keys().all(|k| k == key || k == "nullable");
+    (map.get("type") == Some(&json!("null")) && rest_is_nullable("type"))
+        || (map.get("enum") == Some(&json!([null])) && rest_is_nullable("enum"))
+}
+
+/// Reduces one schema to its facts. `at` names the place for error messages.
+fn node(schema: &Value, at: &str) -> Result<Node, String> {
+    let obj = schema
+        .as_object()
+        .ok_or_else(|| format!("{at}: a schema that is not an object: {schema}"))?;
+    if let Some(key) = obj
+        .keys()
+        .find(|k| !ANNOTATIONS.contains(&k.as_str()) && !STRUCTURAL.contains(&k.as_str()))
+    {
+        return Err(format!(
+            "{at}: keyword `{key}` is not understood by this comparison; teach it"
+        ));
+    }
+    let mut nullable = obj.get("nullable") == Some(&Value::Bool(true));
+    let default = obj.get("default").cloned();
+    let with = |inner: Node, nullable: bool| Node {
+        nullable: inner.nullable || nullable,
+        default: default.clone().or(inner.default.clone()),
+        shape: inner.shape,
+    };
+
+    if let Some(all) = obj.get("allOf") {
+        match all.as_array().map(Vec::as_slice) {
+            Some([one]) if !obj.contains_key("type") => return Ok(with(node(one, at)?, nullable)),
+            _ => return Err(format!("{at}: allOf other than a single wrapped schema: {schema}")),
+        }
+    }
+    if let Some(any) = obj.get("anyOf").or_else(|| obj.get("oneOf")) {
+        let branches = any.as_array().ok_or_else(|| format!("{at}: anyOf is not a list"))?;
+        let (nulls, rest): (Vec<&Value>, Vec<&Value>) = branches.iter().partition(|b| is_null_branch(b));
+        nullable |= !nulls.is_empty();
+        let top_type = obj.get("type");
+        match rest.as_slice() {
+            [one] if top_type.is_none() => return Ok(with(node(one, at)?, nullable)),
+            [a, b] if top_type.is_none_or(|t| t == "string") => {
+                // A forward-compatible enum: the known values, or any other string.
+                let open_string = json!({ "type": "string" });
+                let known = |v: &Value| {
+                    let map = v.as_object()?;
+                    let values = map.get("enum")?.as_array()?;
+                    let only_enum = map.keys().all(|k| k == "enum" || k == "type");
+                    let strings: Option<Vec<String>> = values.iter().map(|v| v.as_str().map(str::to_owned)).collect();
+                    only_enum.then_some(strings).flatten()
+                };
+                let known = match (known(a), known(b)) {
+                    (Some(k), None) if **b == open_string => k,
+                    (None, Some(k)) if **a == open_string => k,
+                    _ => {
+                        return Err(format!(
+                            "{at}: anyOf that is neither nullable nor an open enum: {schema}"
+                        ))
+                    }
+                };
+                return Ok(Node {
+                    shape: Shape::Enum { known, open: true },
+                    nullable,
+                    default,
+                });
+            }
+            _ => {
+                return Err(format!(
+                    "{at}: anyOf that is neither nullable nor an open enum: {schema}"
+                ))
+            }
+        }
+    }
+    if let Some(reference) = obj.get("$ref") {
+        let target = reference.as_str().unwrap_or_default();
+        let name = target
+            .strip_prefix(REF_PREFIX)
+            .ok_or_else(|| format!("{at}: reference outside {REF_PREFIX}: {target}"))?;
+        return Ok(Node {
+            shape: Shape::Ref(name.to_owned()),
+            nullable,
+            default,
+        });
+    }
+
+    let mut types: Vec<&str> = match obj.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        Some(other) => return Err(format!("{at}: type is neither a string nor a list: {other}")),
+        None => vec![],
+    };
+    if types.contains(&"null") {
+        nullable = true;
+        types.retain(|t| *t != "null");
+    }
+    if let Some(values) = obj.get("enum") {
+        let values = values.as_array().ok_or_else(|| format!("{at}: enum is not a list"))?;
+        nullable |= values.contains(&Value::Null);
+        let known = values
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| format!("{at}: enum with values other than strings: {schema}"))?;
+        if !matches!(types.as_slice(), [] | ["string"]) {
+            return Err(format!("{at}: enum of type {types:?}"));
+        }
+        return Ok(Node {
+            shape: Shape::Enum { known, open: false },
+            nullable,
+            default,
+        });
+    }
+    let ty = match types.as_slice() {
+        [one] => *one,
+        _ => return Err(format!("{at}: expected exactly one non-null type, found {types:?}")),
+    };
+    let shape = match ty {
+        "object" => {
+            let mut properties = BTreeMap::new();
+            if let Some(props) = obj.get("properties") {
+                let props = props
+                    .as_object()
+                    .ok_or_else(|| format!("{at}: properties is not a map"))?;
+                for (name, prop) in props {
+                    properties.insert(name.clone(), node(prop, &format!("{at}.{name}"))?);
+                }
+            }
+            let required = match obj.get("required") {
+                None => BTreeSet::new(),
+                Some(list) => list
+                    .as_array()
+                    .and_then(|l| l.iter().map(|v| v.as_str().map(str::to_owned)).collect())
+                    .ok_or_else(|| format!("{at}: required is not a list of names"))?,
+            };
+            let additional = match obj.get("additionalProperties") {
+                None | Some(Value::Bool(true)) => Additional::Any,
+                Some(Value::Bool(false)) => Additional::Closed,
+                Some(values) => Additional::Schema(Box::new(node(values, &format!("{at}{{*}}"))?)),
+            };
+            Shape::Object {
+                properties,
+                required,
+                additional,
+            }
+        }
+        "array" => {
+            let items = obj.get("items").ok_or_else(|| format!("{at}: array without items"))?;
+            Shape::Array(Box::new(node(items, &format!("{at}[]"))?))
+        }
+        "string" | "integer" | "number" | "boolean" => Shape::Scalar {
+            ty: ty.to_owned(),
+            format: obj.get("format").and_then(Value::as_str).map(str::to_owned),
+            minimum: obj.get("minimum").and_then(Value::as_f64),
+        },
+        other => return Err(format!("{at}: type {other} is not understood by this comparison")),
+    };
+    Ok(Node {
+        shape,
+        nullable,
+        default,
+    })
+}
+
+// ---------------------------------------------------------------- the comparison
+
+#[derive(Default, Debug)]
+struct Report {
+    /// Differences: each names `Type.property` and the facet.
+    errors: Vec<String>,
+    /// Differences the documented rules accept, for the reader.
+    notes: Vec<String>,
+    types: Vec<String>,
+    properties: usize,
+}
+
+struct Sides<'a> {
+    spec: &'a BTreeMap<String, Value>,
+    read: &'a BTreeMap<String, Value>,
+    write: &'a BTreeMap<String, Value>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Spec,
+    Read,
+    Write,
+}
+
+impl Sides<'_> {
+    fn resolve(&self, side: Side, name: &str, at: &str) -> Result<Node, String> {
+        let defs = match side {
+            Side::Spec => self.spec,
+            Side::Read => self.read,
+            Side::Write => self.write,
+        };
+        let schema = defs
+            .get(name)
+            .ok_or_else(|| format!("{at}: reference to missing schema {name}"))?;
+        node(schema, at)
+    }
+}
+
+fn compare_all(spec: &Value, rust: &Rust) -> Report {
+    let spec_defs = spec_schemas(spec);
+    let sides = Sides {
+        spec: &spec_defs,
+        read: &rust.read,
+        write: &rust.write,
+    };
+    let mut report = Report::default();
+    for (name, schema) in &spec_defs {
+        let (Some(read), Some(write)) = (rust.read.get(name), rust.write.get(name)) else {
+            report.errors.push(format!(
+                "{name}: in the spec, but videogen::schema::schemas() has no schema for it"
+            ));
+            continue;
+        };
+        let nodes = (node(schema, name), node(read, name), node(write, name));
+        match nodes {
+            (Ok(s), Ok(r), Ok(w)) => {
+                report.types.push(name.clone());
+                compare(&sides, &mut report, name, &s, &r, &w, Nullability::Equal, 0);
+            }
+            (s, r, w) => report.errors.extend([s.err(), r.err(), w.err()].into_iter().flatten()),
+        }
+    }
+    for name in rust.read.keys() {
+        if !spec_defs.contains_key(name) && !INLINE_IN_SPEC.contains(&name.as_str()) {
+            report
+                .errors
+                .push(format!("{name}: videogen::schema::schemas() has it, the spec does not"));
+        }
+    }
+    report
+}
+
+#[derive(Clone, Copy)]
+enum Nullability {
+    /// Must be equal.
+    Equal,
+    /// Checked by the caller (object properties have their own rule).
+    Checked,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compare(sides: &Sides, report: &mut Report, at: &str, s: &Node, r: &Node, w: &Node, nulls: Nullability, depth: u8) {
+    if depth > 8 {
+        report.errors.push(format!("{at}: references nest too deep to compare"));
+        return;
+    }
+    if matches!(nulls, Nullability::Equal) && s.nullable != r.nullable {
+        report
+            .errors
+            .push(format!("{at}: nullable spec={} rust={}", s.nullable, r.nullable));
+    }
+    // Resolve a reference that only one side uses, then compare what it names.
+    let resolved = |side, node: &Node| -> Result<Option<Node>, String> {
+        match &node.shape {
+            Shape::Ref(name) => sides.resolve(side, name, at).map(|mut n| {
+                n.nullable |= node.nullable;
+                n.default = node.default.clone().or(n.default);
+                Some(n)
+            }),
+            _ => Ok(None),
+        }
+    };
+    match (&s.shape, &r.shape) {
+        (Shape::Ref(a), Shape::Ref(b)) => {
+            if a != b {
+                report.errors.push(format!("{at}: refers to spec={a} rust={b}"));
+            }
+            if !same_json(s.default.as_ref(), r.default.as_ref()) {
+                report
+                    .errors
+                    .push(format!("{at}: default spec={:?} rust={:?}", s.default, r.default));
+            }
+            // Same name: the named type is compared on its own.
+            return;
+        }
+        (Shape::Ref(_), _) | (_, Shape::Ref(_)) => {
+            let all = (
+                resolved(Side::Spec, s),
+                resolved(Side::Read, r),
+                resolved(Side::Write, w),
+            );
+            match all {
+                (Ok(s2), Ok(r2), Ok(w2)) => {
+                    let s2 = s2.unwrap_or_else(|| s.clone());
+                    let r2 = r2.unwrap_or_else(|| r.clone());
+                    let w2 = w2.unwrap_or_else(|| w.clone());
+                    compare(sides, report, at, &s2, &r2, &w2, Nullability::Checked, depth + 1);
+                }
+                (a, b, c) => report.errors.extend([a.err(), b.err(), c.err()].into_iter().flatten()),
+            }
+            return;
+        }
+        _ => {}
+    }
+    if !same_json(s.default.as_ref(), r.default.as_ref()) {
+        let show = |v: Option<&Value>| v.map_or("(none)".to_owned(), Value::to_string);
+        report.errors.push(format!(
+            "{at}: default spec={} rust={}",
+            show(s.default.as_ref()),
+            show(r.default.as_ref())
+        ));
+    }
+    match (&s.shape, &r.shape, &w.shape) {
+        (
+            Shape::Scalar {
+                ty: st,
+                format: sf,
+                minimum,
+            },
+            Shape::Scalar { ty: rt, format: rf, .. },
+            _,
+        ) => {
+            if st != rt {
+                report.errors.push(format!("{at}: type spec={st} rust={rt}"));
+            } else if let Some(error) = format_difference(at, st, sf.as_deref(), rf.as_deref(), *minimum) {
+                report.errors.push(error);
+            }
+        }
+        (Shape::Enum { known: sk, .. }, Shape::Enum { known: rk, open }, _) => {
+            if !open {
+                report.errors.push(format!(
+                    "{at}: enum is closed in rust: a value the API adds later would fail to decode"
+                ));
+            }
+            let missing: Vec<&String> = sk.iter().filter(|v| !rk.contains(v)).collect();
+            let extra: Vec<&String> = rk.iter().filter(|v| !sk.contains(v)).collect();
+            if !missing.is_empty() {
+                report.errors.push(format!(
+                    "{at}: known enum values differ: spec has {missing:?}, rust does not"
+                ));
+            }
+            if !extra.is_empty() {
+                report.errors.push(format!(
+                    "{at}: known enum values differ: rust has {extra:?}, the spec does not"
+                ));
+            }
+            if missing.is_empty() && extra.is_empty() && sk != rk {
+                report.errors.push(format!(
+                    "{at}: known enum values in another order: spec={sk:?} rust={rk:?}"
+                ));
+            }
+        }
+        (Shape::Array(si), Shape::Array(ri), Shape::Array(wi)) => {
+            compare(
+                sides,
+                report,
+                &format!("{at}[]"),
+                si,
+                ri,
+                wi,
+                Nullability::Equal,
+                depth + 1,
+            );
+        }
+        (
+            Shape::Object {
+                properties: sp,
+                required: sreq,
+                additional: sa,
+            },
+            Shape::Object {
+                properties: rp,
+                required: rreq,
+                additional: ra,
+            },
+            Shape::Object {
+                properties: wp,
+                required: wreq,
+                additional: wa,
+            },
+        ) => {
+            let names: BTreeSet<&String> = sp.keys().chain(rp.keys()).collect();
+            for name in names {
+                let here = format!("{at}.{name}");
+                let (sn, rn) = match (sp.get(name), rp.get(name)) {
+                    (Some(sn), Some(rn)) => (sn, rn),
+                    (Some(_), None) => {
+                        report.errors.push(format!("{here}: in the spec, missing in rust"));
+                        continue;
+                    }
+                    (None, _) => {
+                        report.errors.push(format!("{here}: in rust, not in the spec"));
+                        continue;
+                    }
+                };
+                let Some(wn) = wp.get(name) else {
+                    report.errors.push(format!("{here}: missing in rust when writing"));
+                    continue;
+                };
+                report.properties += 1;
+                let spec_required = sreq.contains(name);
+                let (reads_required, writes_always) = (rreq.contains(name), wreq.contains(name));
+                if reads_required && !spec_required {
+                    report.errors.push(format!(
+                        "{here}: required spec=false rust=true (reading a document without it fails)"
+                    ));
+                }
+                if spec_required && !writes_always {
+                    report.errors.push(format!(
+                        "{here}: required spec=true rust=false (writing may leave it out)"
+                    ));
+                }
+                let (sn_null, rn_null) = (
+                    nullable_through_refs(sides, Side::Spec, sn),
+                    nullable_through_refs(sides, Side::Read, rn),
+                );
+                if sn_null && !rn_null {
+                    report.errors.push(format!("{here}: nullable spec=true rust=false"));
+                } else if !sn_null && rn_null {
+                    if !spec_required && !writes_always {
+                        report.notes.push(format!(
+                            "{here}: nullable spec=false rust=true, accepted: optional, and None is left out when writing"
+                        ));
+                    } else {
+                        report.errors.push(format!("{here}: nullable spec=false rust=true"));
+                    }
+                }
+                compare(sides, report, &here, sn, rn, wn, Nullability::Checked, depth + 1);
+            }
+            match (sa, ra, wa) {
+                (Additional::Any, Additional::Any, _) | (Additional::Closed, Additional::Closed, _) => {}
+                (Additional::Schema(sv), Additional::Schema(rv), Additional::Schema(wv)) => {
+                    compare(
+                        sides,
+                        report,
+                        &format!("{at}{{*}}"),
+                        sv,
+                        rv,
+                        wv,
+                        Nullability::Equal,
+                        depth + 1,
+                    );
+                }
+                (sa, ra, _) => report.errors.push(format!(
+                    "{at}: additionalProperties spec={} rust={}",
+                    describe_additional(sa),
+                    describe_additional(ra)
+                )),
+            }
+        }
+        (s_shape, r_shape, w_shape) if std::mem::discriminant(r_shape) != std::mem::discriminant(w_shape) => {
+            report.errors.push(format!(
+                "{at}: kind spec={} rust={} (rust writes {})",
+                s_shape.kind(),
+                r_shape.kind(),
+                w_shape.kind()
+            ));
+        }
+        (s_shape, r_shape, _) => {
+            report
+                .errors
+                .push(format!("{at}: kind spec={} rust={}", s_shape.kind(), r_shape.kind()))
+        }
+    }
+}
+
+/// Whether `node` admits null, looking through a reference to a named schema
+/// on the same side.
+fn nullable_through_refs(sides: &Sides, side: Side, node: &Node) -> bool {
+    node.nullable
+        || match &node.shape {
+            Shape::Ref(name) => sides.resolve(side, name, name).is_ok_and(|n| n.nullable),
+            _ => false,
+        }
+}
+
+fn describe_additional(additional: &Additional) -> String {
+    match additional {
+        Additional::Any => "any".into(),
+        Additional::Closed => "none (closed)".into(),
+        Additional::Schema(node) => format!("map of {}", node.shape.kind()),
+    }
+}
+
+/// The format rule in the module docs. `None` when the formats agree.
+fn format_difference(
+    at: &str,
+    ty: &str,
+    spec: Option<&str>,
+    rust: Option<&str>,
+    minimum: Option<f64>,
+) -> Option<String> {
+    match (spec, rust) {
+        (Some(s), Some(r)) if s == r => None,
+        (Some(s), r) => Some(format!("{at}: format spec={s} rust={}", r.unwrap_or("(none)"))),
+        (None, None) => None,
+        (None, Some(r)) => {
+            let widest = matches!((ty, r), ("number", "double") | ("integer", "int64"))
+                || (ty == "integer" && r == "uint64" && minimum.is_some_and(|m| m >= 0.0));
+            (!widest).then(|| {
+                format!(
+                    "{at}: format spec=(none) rust={r} (without a spec format only double, int64, or uint64 \
+                     over a minimum of 0 or more, is implied)"
+                )
+            })
+        }
+    }
+}
+
+fn same_json(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x.as_f64() == y.as_f64(),
+        (a, b) => a == b,
+    }
+}
+
+// ---------------------------------------------------------------- the checks
+
+/// Every property of every component schema of the spec, inline objects included.
+fn spec_property_count(spec: &Value) -> usize {
+    fn count(schema: &Value) -> usize {
+        let Some(map) = schema.as_object() else { return 0 };
+        let own = map.get("properties").and_then(Value::as_object);
+        let nested: usize = own.map_or(0, |props| props.values().map(count).sum());
+        let items = map.get("items").map_or(0, count);
+        let values = map.get("additionalProperties").map_or(0, count);
+        own.map_or(0, |p| p.len()) + nested + items + values
+    }
+    spec_schemas(spec).values().map(count).sum()
+}
+
+#[test]
+fn every_public_type_matches_the_spec() {
+    let spec = our_spec();
+    for rust in dialects() {
+        let report = compare_all(&spec, &rust);
+        assert!(
+            report.errors.is_empty(),
+            "[{}] the Rust types say something other than spec/openapi.yaml:\n  {}",
+            rust.dialect,
+            report.errors.join("\n  ")
+        );
+        assert_eq!(report.types, EXPECTED_TYPES, "[{}] types compared", rust.dialect);
+        assert_eq!(
+            report.properties,
+            spec_property_count(&spec),
+            "[{}] every property of the spec is compared",
+            rust.dialect
+        );
+        eprintln!(
+            "[{}] {} types, {} properties match the spec; accepted by rule:\n  {}",
+            rust.dialect,
+            report.types.len(),
+            report.properties,
+            report.notes.join("\n  ")
+        );
+    }
+}
+
+#[test]
+fn open_enums_list_the_known_values_and_admit_any_other_string() {
+    let schemas = videogen::schema::schemas(SchemaSettings::draft2020_12());
+    let cases: [(&str, &[&str]); 5] = [
+        ("FileType", videogen::FileType::KNOWN),
+        ("FileScope", videogen::FileScope::KNOWN),
+        ("FileSourceStatus", videogen::FileSourceStatus::KNOWN),
+        ("AnalysisLoadingState", videogen::AnalysisLoadingState::KNOWN),
+        ("UploadFileType", videogen::UploadFileType::KNOWN),
+    ];
+    for (name, known) in cases {
+        let reduced = node(&schemas[name].as_value().clone(), name).unwrap();
+        let expected = Shape::Enum {
+            known: known.iter().map(|v| v.to_string()).collect(),
+            open: true,
+        };
+        assert_eq!(reduced.shape, expected, "{name}");
+    }
+}
+
+#[test]
+fn openapi3_nullable_references_are_written_as_allof() {
+    let schemas = videogen::schema::schemas(SchemaSettings::openapi3());
+    let file = schemas["StorageFile"].as_value().clone();
+    assert_eq!(
+        file["properties"]["type"]["allOf"],
+        json!([{ "$ref": "#/components/schemas/FileType" }])
+    );
+    assert_eq!(file["properties"]["type"]["nullable"], true);
+    assert!(file["properties"]["thumbnailSource"].get("anyOf").is_none());
+    // 2020-12 keeps the anyOf form, which is correct there.
+    let file = videogen::schema::schemas(SchemaSettings::draft2020_12())["StorageFile"]
+        .as_value()
+        .clone();
+    assert_eq!(file["properties"]["type"]["anyOf"][1], json!({ "type": "null" }));
+}
+
+// ---------------------------------------------------------------- proof that it bites
+
+/// The spec with one edit applied at a JSON pointer under `components/schemas`.
+fn spec_with(edit: impl FnOnce(&mut Value)) -> Value {
+    let mut spec = our_spec();
+    edit(spec.pointer_mut("/components/schemas").unwrap());
+    spec
+}
+
+fn at<'a>(schemas: &'a mut Value, pointer: &str) -> &'a mut Value {
+    schemas
+        .pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("the spec has no {pointer}"))
+}
+
+/// Asserts that comparing `spec` with every dialect reports exactly `expected`.
+fn assert_caught(spec: &Value, expected: &[&str]) {
+    for rust in dialects() {
+        assert_caught_with(spec, &rust, expected);
+    }
+}
+
+fn assert_caught_with(spec: &Value, rust: &Rust, expected: &[&str]) {
+    let report = compare_all(spec, rust);
+    assert_eq!(
+        report.errors, expected,
+        "[{}] the planted difference must be reported, and nothing else",
+        rust.dialect
+    );
+}
+
+/// The JSON Schema 2020-12 dialect with `edit` applied to both contracts.
+fn rust_with(edit: impl Fn(&mut BTreeMap<String, Value>)) -> Rust {
+    let mut rust = rust("JSON Schema 2020-12", SchemaSettings::draft2020_12);
+    edit(&mut rust.read);
+    edit(&mut rust.write);
+    rust
+}
+
+#[test]
+fn planted_type_change_is_caught() {
+    let spec = spec_with(|s| *at(s, "/StorageFile/properties/durationSeconds/type") = json!("integer"));
+    assert_caught(&spec, &["StorageFile.durationSeconds: type spec=integer rust=number"]);
+}
+
+#[test]
+fn planted_nullability_changes_are_caught() {
+    let spec = spec_with(|s| {
+        at(s, "/FileAnalysisMetadata/properties/analysisProgressPercentage")["nullable"] = json!(true);
+    });
+    assert_caught(
+        &spec,
+        &["FileAnalysisMetadata.analysisProgressPercentage: nullable spec=true rust=false"],
+    );
+
+    // Required and no longer nullable: Rust would read and write null.
+    let spec = spec_with(|s| {
+        at(s, "/GetFilesResponse/properties/nextCursor")
+            .as_object_mut()
+            .unwrap()
+            .remove("nullable");
+    });
+    assert_caught(&spec, &["GetFilesResponse.nextCursor: nullable spec=false rust=true"]);
+
+    // A nullable reference (allOf + nullable) made plain.
+    let spec = spec_with(|s| {
+        at(s, "/StorageFile/properties/thumbnailSource")["nullable"] = json!(false);
+    });
+    let report = compare_all(&spec, &dialects()[0]);
+    assert!(
+        report.errors.is_empty(),
+        "optional, left out when None: {:?}",
+        report.errors
+    );
+    assert!(report.notes.contains(
+        &"StorageFile.thumbnailSource: nullable spec=false rust=true, accepted: optional, and None is left out when writing"
+            .to_owned()
+    ));
+}
+
+#[test]
+fn planted_rust_side_nullability_change_is_caught() {
+    let rust = rust_with(|schemas| {
+        let file = schemas.get_mut("StorageFile").unwrap();
+        file["properties"]["durationSeconds"]["type"] = json!("number");
+    });
+    assert_caught_with(
+        &our_spec(),
+        &rust,
+        &["StorageFile.durationSeconds: nullable spec=true rust=false"],
+    );
+}
+
+#[test]
+fn optional_non_nullable_in_spec_is_accepted_only_as_documented() {
+    // Optional in the spec and skipped when None in Rust: a note, not an error.
+    let spec = spec_with(|s| {
+        at(s, "/StorageFile/properties/durationSeconds")
+            .as_object_mut()
+            .unwrap()
+            .remove("nullable");
+    });
+    for rust in dialects() {
+        let report = compare_all(&spec, &rust);
+        assert!(report.errors.is_empty(), "[{}] {:?}", rust.dialect, report.errors);
+        assert!(report.notes.contains(
+            &"StorageFile.durationSeconds: nullable spec=false rust=true, accepted: optional, and None is left out when writing"
+                .to_owned()
+        ));
+    }
+}
+
+#[test]
+fn planted_enum_value_changes_are_caught() {
+    let spec = spec_with(|s| {
+        at(s, "/FileScope/enum")
+            .as_array_mut()
+            .unwrap()
+            .retain(|v| v != "ENTITY");
+    });
+    assert_caught(
+        &spec,
+        &[r#"FileScope: known enum values differ: rust has ["ENTITY"], the spec does not"#],
+    );
+
+    let spec = spec_with(|s| at(s, "/FileType/enum").as_array_mut().unwrap().push(json!("LOTTIE")));
+    assert_caught(
+        &spec,
+        &[r#"FileType: known enum values differ: spec has ["LOTTIE"], rust does not"#],
+    );
+
+    let rust = rust_with(|schemas| {
+        let status = schemas.get_mut("FileSourceStatus").unwrap();
+        status["anyOf"][0]["enum"] = json!(["pending", "ready", "failed"]);
+    });
+    assert_caught_with(
+        &our_spec(),
+        &rust,
+        &[r#"FileSourceStatus: known enum values differ: spec has ["skipped"], rust does not"#],
+    );
+}
+
+#[test]
+fn planted_closed_enum_is_caught() {
+    let rust = rust_with(|schemas| {
+        let closed = json!({ "type": "string", "enum": videogen::FileType::KNOWN });
+        schemas.insert("FileType".into(), closed);
+    });
+    assert_caught_with(
+        &our_spec(),
+        &rust,
+        &["FileType: enum is closed in rust: a value the API adds later would fail to decode"],
+    );
+}
+
+#[test]
+fn planted_format_changes_are_caught() {
+    let spec = spec_with(|s| {
+        *at(s, "/FileAnalysisMetadata/properties/analysisProgressPercentage/format") = json!("float");
+    });
+    assert_caught(
+        &spec,
+        &["FileAnalysisMetadata.analysisProgressPercentage: format spec=float rust=double"],
+    );
+
+    // Without a spec format, a narrower Rust representation is a difference.
+    let spec = spec_with(|s| {
+        at(s, "/SearchFilesResult/properties/similarity")
+            .as_object_mut()
+            .unwrap()
+            .remove("format");
+    });
+    assert_caught(
+        &spec,
+        &[
+            "SearchFilesResult.similarity: format spec=(none) rust=float (without a spec format only double, int64, \
+           or uint64 over a minimum of 0 or more, is implied)",
+        ],
+    );
+
+    let rust = rust_with(|schemas| {
+        schemas.get_mut("FileSource").unwrap()["properties"]["width"]["format"] = json!("int32");
+    });
+    assert_caught_with(
+        &our_spec(),
+        &rust,
+        &[
+            "FileSource.width: format spec=(none) rust=int32 (without a spec format only double, int64, \
+           or uint64 over a minimum of 0 or more, is implied)",
+        ],
+    );
+}
+
+#[test]
+fn planted_required_changes_are_caught() {
+    let spec = spec_with(|s| {
+        at(s, "/StorageFile/required")
+            .as_array_mut()
+            .unwrap()
+            .push(json!("displayName"))
+    });
+    assert_caught(
+        &spec,
+        &[
+            "StorageFile.displayName: required spec=true rust=false (writing may leave it out)",
+            // Required now, so Option<String> no longer stands for "absent".
+            "StorageFile.displayName: nullable spec=false rust=true",
+        ],
+    );
+
+    let spec = spec_with(|s| {
+        at(s, "/StorageFile/required")
+            .as_array_mut()
+            .unwrap()
+            .retain(|v| v != "scope")
+    });
+    assert_caught(
+        &spec,
+        &["StorageFile.scope: required spec=false rust=true (reading a document without it fails)"],
+    );
+}
+
+#[test]
+fn planted_property_changes_are_caught() {
+    let spec = spec_with(|s| {
+        at(s, "/StorageFile/properties")["createdAt"] = json!({ "type": "string", "format": "date-time" });
+    });
+    assert_caught(&spec, &["StorageFile.createdAt: in the spec, missing in rust"]);
+
+    let spec = spec_with(|s| {
+        let props = at(s, "/FileSource/properties").as_object_mut().unwrap();
+        let bytes = props.remove("fileBytes").unwrap();
+        props.insert("sizeBytes".into(), bytes);
+    });
+    assert_caught(
+        &spec,
+        &[
+            "FileSource.fileBytes: in rust, not in the spec",
+            "FileSource.sizeBytes: in the spec, missing in rust",
+        ],
+    );
+}
+
+#[test]
+fn planted_changes_inside_inline_objects_and_references_are_caught() {
+    let spec = spec_with(|s| {
+        *at(
+            s,
+            "/ApiError/properties/requirement/properties/details/additionalProperties/type",
+        ) = json!("integer");
+    });
+    assert_caught(
+        &spec,
+        &["ApiError.requirement.details{*}: type spec=integer rust=string"],
+    );
+
+    let spec = spec_with(|s| *at(s, "/StorageFile/properties/scope/$ref") = json!("#/components/schemas/FileType"));
+    assert_caught(&spec, &["StorageFile.scope: refers to spec=FileType rust=FileScope"]);
+
+    let spec = spec_with(|s| {
+        *at(s, "/GetFilesResponse/properties/files/items/$ref") = json!("#/components/schemas/FileSource")
+    });
+    assert_caught(
+        &spec,
+        &["GetFilesResponse.files[]: refers to spec=FileSource rust=StorageFile"],
+    );
+
+    let rust = rust_with(|schemas| {
+        schemas.get_mut("StorageFile").unwrap()["additionalProperties"] = json!(false);
+    });
+    assert_caught_with(
+        &our_spec(),
+        &rust,
+        &["StorageFile: additionalProperties spec=any rust=none (closed)"],
+    );
+}
+
+#[test]
+fn planted_default_change_is_caught() {
+    let spec = spec_with(|s| *at(s, "/SearchFilesRequest/properties/numResults/default") = json!(20));
+    assert_caught(&spec, &["SearchFilesRequest.numResults: default spec=20 rust=10"]);
+}
+
+#[test]
+fn a_spec_type_without_a_rust_schema_is_caught() {
+    let spec = spec_with(|s| s["Folder"] = json!({ "type": "object", "properties": { "id": { "type": "string" } } }));
+    assert_caught(
+        &spec,
+        &["Folder: in the spec, but videogen::schema::schemas() has no schema for it"],
+    );
+}
+
+#[test]
+fn a_keyword_the_comparison_does_not_know_fails_instead_of_passing() {
+    let spec = spec_with(|s| at(s, "/StorageFile/properties/fileId")["pattern"] = json!("^vg_file_"));
+    assert_caught(
+        &spec,
+        &["StorageFile.fileId: keyword `pattern` is not understood by this comparison; teach it"],
+    );
+}

@@ -130,6 +130,9 @@ fn check_record(root: &std::path::Path, published: &Document, theirs: &Contract,
     }
     print!("{}", report::render(&changes, RECORD, &published.label));
     if !changes.is_empty() {
+        if spec_drift.is_empty() {
+            println!("\nThe spec already agrees with the document: `cargo xtask drift --update-lock` records it.");
+        }
         return false;
     }
     if record.sha256 != published.sha256 {

@@ -1,1 +1,452 @@
-//! In-process fake of the VideoGen Files API (skeleton; see issue 4).
+//! An in-process fake of the VideoGen Files API, for tests, examples and
+//! benchmarks of code that uses the [`videogen`] crate.
+//!
+//! [`FakeVideoGen::start`] binds a real HTTP server to `127.0.0.1` on a free
+//! port, in the calling Tokio runtime, and serves all eight Files operations
+//! from memory, plus the signed download URLs that hydrate mints and the
+//! presigned upload URLs that `createFileUpload` returns. Every payload is
+//! built from the `videogen` types, so it matches the spec by construction.
+//! No network, no API key.
+//!
+//! ```no_run
+//! use videogen_fake::{FakeVideoGen, Fault, Route, SeedFile};
+//!
+//! # async fn run() -> Result<(), videogen::Error> {
+//! let fake = FakeVideoGen::builder().file(SeedFile::video("vg_file_abc").bytes(4096)).start().await;
+//! fake.faults().on(Route::HydrateFile).sequence([Fault::status(503)]);
+//!
+//! let file = fake.client().files().hydrate("vg_file_abc").await?; // retried once
+//! assert!(file.download_url().unwrap().starts_with(fake.base_url()));
+//! assert_eq!(fake.count(Route::HydrateFile), 2);
+//! # Ok(()) }
+//! ```
+//!
+//! What it offers:
+//! - seeding ([`SeedFile`]): files of every type and scope, sources in any
+//!   status, bytes of any size, generated on demand;
+//! - signed URLs that expire by the fake's [`Clock`] (403 afterwards or when
+//!   tampered with), served with `Range`, `Content-Length` and `ETag`;
+//! - uploads that go from pending to ready after a processing delay, or fail
+//!   when told ([`FakeVideoGen::fail_uploads`]);
+//! - scripted faults ([`Faults`]): status sequences, 429 with `Retry-After`,
+//!   latency, connections dropped mid-body, truncated bodies, HTML error
+//!   pages, a per-key rate limit;
+//! - a request log ([`FakeVideoGen::requests`]) and per-route counters
+//!   ([`FakeVideoGen::count`]).
+#![warn(missing_docs)]
+
+mod clock;
+mod content;
+mod faults;
+mod log;
+mod route;
+mod seed;
+mod server;
+mod sign;
+mod store;
+
+use std::{
+    io,
+    net::Ipv4Addr,
+    sync::{atomic::AtomicU64, Arc, Mutex, MutexGuard, PoisonError},
+    time::{Duration, SystemTime},
+};
+
+use axum::serve::ListenerExt;
+use bytes::Bytes;
+use videogen::{FileSourceStatus, Rendition};
+
+pub use crate::{
+    clock::Clock,
+    faults::{Fault, FaultRule, Faults},
+    log::RecordedRequest,
+    route::Route,
+    seed::SeedFile,
+    store::ReceivedUpload,
+};
+use crate::{log::Log, store::Store};
+/// The `http` crate, whose `Method` and `HeaderMap` appear in [`RecordedRequest`].
+pub use http;
+
+/// Which signed URLs responses other than hydrate carry (get, list, search,
+/// archive, public preview toggles).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UrlsOnRead {
+    /// None: sources keep their status but have no `url` or `expiresAt`, as
+    /// the real API does (only hydrate attaches signed URLs). The default.
+    #[default]
+    Omit,
+    /// The URLs the last hydrate minted, expired or not: for tests of code
+    /// that must notice stale URLs.
+    LastMinted,
+    /// Freshly minted URLs, as if every read hydrated.
+    Fresh,
+}
+
+/// Settings fixed at start.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub url_ttl: Duration,
+    pub upload_url_ttl: Duration,
+    pub processing_delay: Duration,
+    pub urls_on_read: UrlsOnRead,
+    pub rng_seed: Option<u64>,
+    pub fail_uploads: bool,
+}
+
+/// State shared by the server and the handle.
+pub(crate) struct Shared {
+    store: Mutex<Store>,
+    log: Mutex<Log>,
+    clock: Clock,
+    faults: Faults,
+    api_keys: Vec<String>,
+    max_kept_upload: u64,
+    requests: AtomicU64,
+}
+
+impl Shared {
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn log(&self) -> MutexGuard<'_, Log> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A running fake VideoGen API. The server stops when this is dropped.
+///
+/// Start one per test: it takes about a millisecond and shares nothing.
+/// It runs in the Tokio runtime that started it, so `#[tokio::test]`
+/// (single-threaded) works as well as a multi-threaded runtime.
+pub struct FakeVideoGen {
+    shared: Arc<Shared>,
+    base_url: String,
+    api_key: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for FakeVideoGen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeVideoGen")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for FakeVideoGen {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl FakeVideoGen {
+    /// The API key a fake accepts unless configured otherwise.
+    pub const API_KEY: &'static str = "vg_test_fake_key";
+
+    /// Starts a fake with the defaults and no files.
+    ///
+    /// # Panics
+    /// If no port on 127.0.0.1 can be bound; see [`Builder::try_start`].
+    pub async fn start() -> FakeVideoGen {
+        FakeVideoGen::builder().start().await
+    }
+
+    /// A builder for the settings and seeded files.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// Where the fake listens, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The API key [`client`](Self::client) sends.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// A client builder aimed at the fake with its key, for tuning retries
+    /// and timeouts before [`build`](videogen::ClientBuilder::build).
+    pub fn client_builder(&self) -> videogen::ClientBuilder {
+        videogen::Client::builder()
+            .base_url(&self.base_url)
+            .api_key(&self.api_key)
+    }
+
+    /// A client with default settings, aimed at the fake.
+    pub fn client(&self) -> videogen::Client {
+        self.client_builder()
+            .build()
+            .expect("a client for the fake's URL and key always builds")
+    }
+
+    /// The fake's clock: advance it to expire URLs and finish processing.
+    pub fn clock(&self) -> Clock {
+        self.shared.clock.clone()
+    }
+
+    /// Scripted failures and the rate limit.
+    pub fn faults(&self) -> Faults {
+        self.shared.faults.clone()
+    }
+
+    /// Adds a file (replacing one with the same id); returns its id.
+    pub fn add_file(&self, file: SeedFile) -> String {
+        self.shared.store().seed(file, self.shared.clock.now())
+    }
+
+    /// Removes a file; later requests for it get 404. False if it did not exist.
+    pub fn remove_file(&self, file_id: &str) -> bool {
+        self.shared.store().remove(file_id)
+    }
+
+    /// The file as stored, without signed URLs (archived files included).
+    pub fn file(&self, file_id: &str) -> Option<videogen::File> {
+        self.shared.store().peek(file_id, self.shared.clock.now())
+    }
+
+    /// Sets the status of one rendition of a file (creating the source if
+    /// it was absent). False if there is no such file.
+    pub fn set_status(&self, file_id: &str, rendition: Rendition, status: FileSourceStatus) -> bool {
+        self.shared.store().set_status(file_id, rendition, status)
+    }
+
+    /// Makes every upload's processing fail (renditions end `failed`), or
+    /// succeed again. Applies to uploads still processing too.
+    pub fn fail_uploads(&self, fail: bool) {
+        self.shared.store().set_fail_uploads(fail);
+    }
+
+    /// Makes one file's pending processing fail. False if it is not processing.
+    pub fn fail_upload(&self, file_id: &str) -> bool {
+        self.shared.store().set_fail(file_id)
+    }
+
+    /// What the PUT to a file's upload URL delivered, once it has arrived.
+    pub fn upload(&self, file_id: &str) -> Option<ReceivedUpload> {
+        self.shared.store().received(file_id)
+    }
+
+    /// All bytes of one rendition, as a download serves them (allocates the
+    /// whole rendition: fine for test-sized files).
+    pub fn rendition_bytes(&self, file_id: &str, rendition: Rendition) -> Option<Bytes> {
+        let content = self.shared.store().content(file_id, rendition)?;
+        Some(content.slice(0, content.len()))
+    }
+
+    /// A download URL for a rendition, signed to expire at `expires_at`, as
+    /// hydrate would mint it; for tests of expired or tampered URLs.
+    pub fn signed_url(&self, file_id: &str, rendition: Rendition, expires_at: SystemTime) -> String {
+        let store = self.shared.store();
+        let expires = clock::unix_seconds(expires_at);
+        let segment = store::segment(rendition);
+        let sig = store.signer.sign(&format!("download/{file_id}/{segment}"), expires);
+        format!(
+            "{}/download/{}/{segment}?expires={expires}&sig={sig}",
+            self.base_url,
+            store::encode(file_id)
+        )
+    }
+
+    /// Every request received since start (or [`reset_log`](Self::reset_log)),
+    /// oldest first; the oldest drop out past the log's capacity.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log().entries()
+    }
+
+    /// The logged requests of one route, oldest first.
+    pub fn requests_to(&self, route: Route) -> Vec<RecordedRequest> {
+        self.requests().into_iter().filter(|r| r.route == Some(route)).collect()
+    }
+
+    /// How many requests reached a route (whatever the outcome: faults,
+    /// 401s and 404s count), since start or [`reset_log`](Self::reset_log).
+    pub fn count(&self, route: Route) -> u64 {
+        self.shared.log().count(route)
+    }
+
+    /// [`count`](Self::count) by name: the spec's `operationId`
+    /// (`"hydrateFile"`), or `"download"`, `"upload"`, `"publicPreview"`.
+    /// Zero for an unknown name.
+    pub fn hits(&self, name: &str) -> u64 {
+        Route::from_name(name).map_or(0, |route| self.count(route))
+    }
+
+    /// Clears the request log and the counters.
+    pub fn reset_log(&self) {
+        self.shared.log().clear();
+    }
+}
+
+/// Configures a [`FakeVideoGen`]; every setting has a default.
+#[derive(Debug)]
+#[must_use]
+pub struct Builder {
+    api_key: String,
+    extra_keys: Vec<String>,
+    clock: Clock,
+    files: Vec<SeedFile>,
+    settings: Settings,
+    max_kept_upload: u64,
+    log_capacity: usize,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            api_key: FakeVideoGen::API_KEY.to_owned(),
+            extra_keys: Vec::new(),
+            clock: Clock::system(),
+            files: Vec::new(),
+            settings: Settings {
+                url_ttl: Duration::from_secs(3600),
+                upload_url_ttl: Duration::from_secs(900),
+                processing_delay: Duration::ZERO,
+                urls_on_read: UrlsOnRead::Omit,
+                rng_seed: None,
+                fail_uploads: false,
+            },
+            max_kept_upload: 64 << 20,
+            log_capacity: 10_000,
+        }
+    }
+}
+
+impl Builder {
+    /// The API key the fake accepts and [`FakeVideoGen::client`] sends
+    /// (default [`FakeVideoGen::API_KEY`]).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    /// Another key the fake accepts (for per-key rate-limit tests).
+    pub fn extra_api_key(mut self, key: impl Into<String>) -> Self {
+        self.extra_keys.push(key.into());
+        self
+    }
+
+    /// How long hydrated URLs stay valid: `expiresAt` = now + this
+    /// (default one hour).
+    pub fn url_ttl(mut self, ttl: Duration) -> Self {
+        self.settings.url_ttl = ttl;
+        self
+    }
+
+    /// How long upload URLs stay valid (default 15 minutes).
+    pub fn upload_url_ttl(mut self, ttl: Duration) -> Self {
+        self.settings.upload_url_ttl = ttl;
+        self
+    }
+
+    /// How long an upload stays pending after its bytes arrive, by the
+    /// fake's clock (default zero: ready on the next read).
+    pub fn processing_delay(mut self, delay: Duration) -> Self {
+        self.settings.processing_delay = delay;
+        self
+    }
+
+    /// The clock (default [`Clock::system`]); keep a clone to move time.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Seeds a file.
+    pub fn file(mut self, file: SeedFile) -> Self {
+        self.files.push(file);
+        self
+    }
+
+    /// Seeds several files.
+    pub fn files(mut self, files: impl IntoIterator<Item = SeedFile>) -> Self {
+        self.files.extend(files);
+        self
+    }
+
+    /// Seeds [`SeedFile::demo_set`], `vg_file_demo` among them.
+    pub fn with_demo_files(self) -> Self {
+        self.files(SeedFile::demo_set())
+    }
+
+    /// Which signed URLs reads other than hydrate carry (default none).
+    pub fn urls_on_read(mut self, urls: UrlsOnRead) -> Self {
+        self.settings.urls_on_read = urls;
+        self
+    }
+
+    /// Makes generated ids and URL signatures the same on every run.
+    pub fn rng_seed(mut self, seed: u64) -> Self {
+        self.settings.rng_seed = Some(seed);
+        self
+    }
+
+    /// Starts with every upload's processing set to fail.
+    pub fn fail_uploads(mut self, fail: bool) -> Self {
+        self.settings.fail_uploads = fail;
+        self
+    }
+
+    /// Uploads up to this size are kept in memory (and downloads serve them
+    /// back); larger ones keep only length and hash. Default 64 MiB.
+    pub fn max_kept_upload(mut self, bytes: u64) -> Self {
+        self.max_kept_upload = bytes;
+        self
+    }
+
+    /// How many requests the log keeps, newest last (default 10 000; 0
+    /// turns the log off, counters keep counting).
+    pub fn request_log_capacity(mut self, entries: usize) -> Self {
+        self.log_capacity = entries;
+        self
+    }
+
+    /// Binds and starts the server in the current Tokio runtime.
+    ///
+    /// # Panics
+    /// If no port on 127.0.0.1 can be bound, or outside a Tokio runtime.
+    pub async fn start(self) -> FakeVideoGen {
+        self.try_start()
+            .await
+            .expect("videogen-fake could not bind a port on 127.0.0.1")
+    }
+
+    /// [`start`](Self::start), returning bind errors instead of panicking.
+    pub async fn try_start(self) -> io::Result<FakeVideoGen> {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let mut store = Store::new(base_url.clone(), self.settings);
+        let now = self.clock.now();
+        for file in self.files {
+            store.seed(file, now);
+        }
+        let mut api_keys = self.extra_keys;
+        api_keys.push(self.api_key.clone());
+        let shared = Arc::new(Shared {
+            store: Mutex::new(store),
+            log: Mutex::new(Log::new(self.log_capacity)),
+            clock: self.clock,
+            faults: Faults { state: Arc::default() },
+            api_keys,
+            max_kept_upload: self.max_kept_upload,
+            requests: AtomicU64::new(0),
+        });
+        let app = server::router(shared.clone());
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(FakeVideoGen {
+            shared,
+            base_url,
+            api_key: self.api_key,
+            server,
+        })
+    }
+}

@@ -19,10 +19,11 @@
 //! - kind and type: `string`/`integer`/`number`/`boolean`, object, array, map,
 //!   string enum, or a reference to a named type (the same name on both sides);
 //! - format: where the spec gives one, Rust must give the same. Where the spec
-//!   gives none, Rust may add only the widest representation of the spec's type,
-//!   which narrows nothing a JSON parser would keep: `double` for `number`,
-//!   `int64` for `integer`, or `uint64` when the spec's `minimum` is at least 0.
-//!   Anything else (`float`, `int32`, `date-time`, ...) must be in the spec;
+//!   gives none, Rust may add only the widest common representation of the
+//!   spec's type (what a JSON number becomes in practice, RFC 8259 section 6):
+//!   `double` for `number`, `int64` for `integer`, or `uint64` when the spec's
+//!   `minimum` is at least 0. Anything narrower or more specific (`float`,
+//!   `int32`, `date-time`, ...) must be in the spec;
 //! - required, held per direction: reading (serde's deserialize contract) must
 //!   not require a property the spec lets the server leave out, and writing
 //!   (serialize contract) must not leave out a property the spec requires;
@@ -43,9 +44,16 @@
 //! `maximum`, `minLength`, ...), which schemars cannot derive from typify's
 //! types except through `NonZero*`.
 //!
+//! A derived schema cannot see everything serde does (a `deserialize_with`
+//! field is required when reading whatever the schema says), so the types are
+//! also run: documents built from the spec (only the required properties; every
+//! property; each nullable property null; enums set to values the spec does not
+//! list yet) must decode, and what the types write back must keep the spec's
+//! required properties and write null only where the spec allows it.
+//!
 //! The `planted_*` tests change a copy of the spec (or of a derived schema) in
-//! memory and assert that the comparison fails with a message naming the type
-//! and property.
+//! memory and assert that the checks fail with a message naming the type and
+//! property, and nothing else.
 
 #![cfg(feature = "schemars")]
 
@@ -722,6 +730,206 @@ fn same_json(a: Option<&Value>, b: Option<&Value>) -> bool {
     }
 }
 
+// ---------------------------------------------------------------- behaviour: documents the spec admits
+
+// A derived schema reads `#[serde(...)]` attributes, but not everything serde
+// does: a `deserialize_with` field (typify's required + nullable properties,
+// such as `GetFilesResponse.nextCursor`) is required when reading although the
+// schema says it is not. So the schemas are backed by the types themselves:
+// documents the spec admits, built from the spec, must decode, and what the
+// types write back must keep the spec's required properties and write null
+// only where the spec allows it.
+
+#[derive(Clone, Copy, PartialEq)]
+enum Sample {
+    /// Only the required properties; enums take their first known value.
+    RequiredOnly,
+    /// Every property, with a value; enums take their first known value.
+    Everything,
+    /// Every property with a value; enums take a value the spec does not list.
+    UnlistedEnumValues,
+}
+
+impl Sample {
+    fn describe(self) -> &'static str {
+        match self {
+            Sample::RequiredOnly => "only the spec's required properties",
+            Sample::Everything => "every property",
+            Sample::UnlistedEnumValues => "every property, enums set to a value the spec does not list",
+        }
+    }
+}
+
+/// A document the spec admits (for `UnlistedEnumValues`: will admit, once the
+/// API adds the value).
+fn sample(defs: &BTreeMap<String, Value>, n: &Node, kind: Sample, depth: u8) -> Result<Value, String> {
+    if depth > 32 {
+        return Err("references nest too deep".into());
+    }
+    Ok(match &n.shape {
+        Shape::Ref(name) => {
+            let target = defs.get(name).ok_or_else(|| format!("no schema {name}"))?;
+            sample(defs, &node(target, name)?, kind, depth + 1)?
+        }
+        Shape::Scalar { ty, .. } => match ty.as_str() {
+            "string" => json!("x"),
+            "integer" => json!(1),
+            "number" => json!(0.5),
+            _ => json!(true),
+        },
+        Shape::Enum { known, .. } => match (kind, known.first()) {
+            (Sample::UnlistedEnumValues, _) | (_, None) => json!("UNLISTED_BY_THE_SPEC"),
+            (_, Some(first)) => json!(first),
+        },
+        Shape::Array(items) => json!([sample(defs, items, kind, depth + 1)?]),
+        Shape::Object {
+            properties,
+            required,
+            additional,
+        } => {
+            let mut object = serde_json::Map::new();
+            for (name, prop) in properties {
+                if kind != Sample::RequiredOnly || required.contains(name) {
+                    object.insert(name.clone(), sample(defs, prop, kind, depth + 1)?);
+                }
+            }
+            if let (Additional::Schema(values), true) = (additional, kind != Sample::RequiredOnly) {
+                object.insert("extra".into(), sample(defs, values, kind, depth + 1)?);
+            }
+            Value::Object(object)
+        }
+    })
+}
+
+/// Decodes `doc` as the public type named `name` and writes it back.
+fn round_trip(name: &str, doc: Value) -> Option<Result<Value, String>> {
+    macro_rules! types {
+        ($($ty:ident),* $(,)?) => {
+            match name {
+                $(stringify!($ty) => Some(
+                    serde_json::from_value::<videogen::types::$ty>(doc)
+                        .map_err(|e| e.to_string())
+                        .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string())),
+                ),)*
+                _ => None,
+            }
+        };
+    }
+    types!(
+        AnalysisLoadingState,
+        ApiError,
+        CreateFileUploadRequest,
+        FileAnalysisMetadata,
+        FileScope,
+        FileSource,
+        FileSourceStatus,
+        FileType,
+        FileUploadResponse,
+        GetFilesResponse,
+        SearchFilesRequest,
+        SearchFilesResponse,
+        SearchFilesResult,
+        StorageFile,
+        UploadFileType,
+    )
+}
+
+/// What the types write, held to the spec: required properties present, null
+/// only where the spec allows it. Recurses through objects and arrays.
+fn check_written(defs: &BTreeMap<String, Value>, at: &str, n: &Node, written: &Value, errors: &mut Vec<String>) {
+    if written.is_null() {
+        if !n.nullable {
+            errors.push(format!("{at}: rust writes null, the spec does not allow it"));
+        }
+        return;
+    }
+    match (&n.shape, written) {
+        (Shape::Ref(name), _) => {
+            if let Some(target) = defs.get(name).and_then(|t| node(t, name).ok()) {
+                check_written(defs, at, &target, written, errors);
+            }
+        }
+        (Shape::Array(items), Value::Array(values)) => {
+            for value in values {
+                check_written(defs, &format!("{at}[]"), items, value, errors);
+            }
+        }
+        (
+            Shape::Object {
+                properties, required, ..
+            },
+            Value::Object(map),
+        ) => {
+            for name in required {
+                if !map.contains_key(name) {
+                    errors.push(format!(
+                        "{at}.{name}: required by the spec, rust leaves it out when writing"
+                    ));
+                }
+            }
+            for (name, value) in map {
+                if let Some(prop) = properties.get(name) {
+                    check_written(defs, &format!("{at}.{name}"), prop, value, errors);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Round-trips samples of every spec component through its Rust type: the
+/// three [`Sample`]s, and `Everything` with one nullable property set to null,
+/// for each property the spec makes nullable.
+fn decode_check(spec: &Value) -> Vec<String> {
+    let defs = spec_schemas(spec);
+    let mut errors = Vec::new();
+    for (name, schema) in &defs {
+        let n = match node(schema, name) {
+            Ok(n) => n,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let mut docs = Vec::new();
+        for kind in [Sample::RequiredOnly, Sample::Everything, Sample::UnlistedEnumValues] {
+            match sample(&defs, &n, kind, 0) {
+                Ok(doc) => docs.push((name.clone(), kind.describe(), kind, doc)),
+                Err(e) => errors.push(format!("{name}: cannot build a sample: {e}")),
+            }
+        }
+        if let (Shape::Object { properties, .. }, Some((_, _, _, everything))) = (&n.shape, docs.get(1).cloned()) {
+            for (prop, _) in properties.iter().filter(|(_, p)| p.nullable) {
+                let mut doc = everything.clone();
+                doc[prop] = Value::Null;
+                docs.push((
+                    format!("{name}.{prop}"),
+                    "null there, which the spec allows,",
+                    Sample::Everything,
+                    doc,
+                ));
+            }
+        }
+        for (at, what, kind, doc) in docs {
+            match round_trip(name, doc.clone()) {
+                None => errors.push(format!("{name}: no Rust type to decode it into")),
+                Some(Err(e)) => errors.push(format!("{at}: a document with {what} does not decode: {e}")),
+                Some(Ok(written)) => {
+                    if kind == Sample::UnlistedEnumValues && written != doc {
+                        errors.push(format!(
+                            "{at}: a document with {what} is not written back as read: read {doc}, wrote {written}"
+                        ));
+                    }
+                    check_written(&defs, name, &n, &written, &mut errors);
+                }
+            }
+        }
+    }
+    errors.sort();
+    errors.dedup();
+    errors
+}
+
 // ---------------------------------------------------------------- the checks
 
 /// Every property of every component schema of the spec, inline objects included.
@@ -855,6 +1063,13 @@ fn planted_nullability_changes_are_caught() {
     assert_caught(
         &spec,
         &["FileAnalysisMetadata.analysisProgressPercentage: nullable spec=true rust=false"],
+    );
+    assert_eq!(
+        decode_check(&spec),
+        [
+            "FileAnalysisMetadata.analysisProgressPercentage: a document with null there, which the spec allows, \
+          does not decode: invalid type: null, expected f64"
+        ]
     );
 
     // Required and no longer nullable: Rust would read and write null.
@@ -1100,5 +1315,59 @@ fn a_keyword_the_comparison_does_not_know_fails_instead_of_passing() {
     assert_caught(
         &spec,
         &["StorageFile.fileId: keyword `pattern` is not understood by this comparison; teach it"],
+    );
+}
+
+#[test]
+fn documents_the_spec_admits_decode_and_are_written_back_within_the_spec() {
+    let errors = decode_check(&our_spec());
+    assert!(
+        errors.is_empty(),
+        "the Rust types do not behave as spec/openapi.yaml says:\n  {}",
+        errors.join("\n  ")
+    );
+}
+
+#[test]
+fn planted_required_change_that_the_derived_schema_cannot_see_is_caught_by_decoding() {
+    // nextCursor made optional: schemars already calls it optional for reading
+    // (it cannot see typify's `deserialize_with`), so the schema comparison is
+    // blind here...
+    let spec = spec_with(|s| {
+        at(s, "/GetFilesResponse/required")
+            .as_array_mut()
+            .unwrap()
+            .retain(|v| v != "nextCursor")
+    });
+    for rust in dialects() {
+        assert!(compare_all(&spec, &rust).errors.is_empty(), "[{}]", rust.dialect);
+    }
+    // ...and the decoding check is not.
+    assert_eq!(
+        decode_check(&spec),
+        [
+            "GetFilesResponse: a document with only the spec's required properties does not decode: \
+          missing field `nextCursor`"
+        ]
+    );
+}
+
+#[test]
+fn planted_required_nullable_property_is_caught_by_both_checks() {
+    // Required and nullable: the spec then wants `"description": null` written
+    // out, but Rust skips a None.
+    let spec = spec_with(|s| {
+        at(s, "/StorageFile/required")
+            .as_array_mut()
+            .unwrap()
+            .push(json!("description"))
+    });
+    assert_caught(
+        &spec,
+        &["StorageFile.description: required spec=true rust=false (writing may leave it out)"],
+    );
+    assert_eq!(
+        decode_check(&spec),
+        ["StorageFile.description: required by the spec, rust leaves it out when writing"]
     );
 }

@@ -175,11 +175,14 @@ pub(crate) fn cut_body(body: Body, cut: Cut) -> Body {
         inner: axum::body::BodyDataStream,
         left: u64,
         broken: bool,
+        /// The rest of a chunk split at the cut, sent after a stall.
+        held: Option<Bytes>,
     }
     let state = State {
         inner: body.into_data_stream(),
         left: keep,
         broken: false,
+        held: None,
     };
     let chunks = stream::unfold(state, move |mut state| async move {
         if state.broken {
@@ -199,10 +202,14 @@ pub(crate) fn cut_body(body: Body, cut: Cut) -> Body {
                 }
             }
         }
-        match state.inner.next().await? {
+        let next = match state.held.take() {
+            Some(held) => Ok(held),
+            None => state.inner.next().await?,
+        };
+        match next {
             Ok(mut chunk) => {
                 if chunk.len() as u64 > state.left {
-                    chunk.truncate(state.left as usize);
+                    state.held = Some(chunk.split_off(state.left as usize));
                 }
                 state.left -= chunk.len() as u64;
                 Some((Ok(chunk), state))

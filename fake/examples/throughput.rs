@@ -1,0 +1,74 @@
+//! Measures the fake: start-up time and hydrate requests per second.
+//!
+//! ```sh
+//! cargo run -p videogen-fake --release --example throughput            # 32 clients, 3 s
+//! cargo run -p videogen-fake --release --example throughput -- 64 5    # 64 clients, 5 s
+//! ```
+//!
+//! Start-up is timed from `start()` to the answer of the first request, 20
+//! times; throughput is `hydrateFile` through the `videogen` client, with
+//! its connection pool, JSON decoding and all.
+
+use std::time::{Duration, Instant};
+
+use videogen_fake::{FakeVideoGen, Route};
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let clients: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(32);
+    let seconds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
+
+    let mut starts = Vec::new();
+    let mut first_answers = Vec::new();
+    for _ in 0..20 {
+        let began = Instant::now();
+        let fake = FakeVideoGen::builder().with_demo_files().start().await;
+        starts.push(began.elapsed());
+        fake.client()
+            .files()
+            .get("vg_file_demo")
+            .await
+            .expect("the first request succeeds");
+        first_answers.push(began.elapsed());
+    }
+    println!(
+        "start():                    median {:?}, max {:?}",
+        median(&mut starts),
+        starts.iter().max().unwrap()
+    );
+    println!("start() + first answer:     median {:?}", median(&mut first_answers));
+
+    let fake = FakeVideoGen::builder().with_demo_files().start().await;
+    let client = fake.client();
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let began = Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|_| {
+            let files = client.files();
+            tokio::spawn(async move {
+                let mut done = 0u64;
+                while Instant::now() < deadline {
+                    files.hydrate("vg_file_demo").await.expect("hydrate succeeds");
+                    done += 1;
+                }
+                done
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for worker in workers {
+        total += worker.await.expect("worker finished");
+    }
+    let elapsed = began.elapsed();
+    assert_eq!(fake.count(Route::HydrateFile), total, "the fake counted every request");
+    println!(
+        "hydrate, {clients} clients, {elapsed:.2?}: {total} requests, {:.0} requests/s",
+        total as f64 / elapsed.as_secs_f64()
+    );
+}
+
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}

@@ -1298,11 +1298,20 @@ fn planted_default_change_is_caught() {
 }
 
 #[test]
-fn a_spec_type_without_a_rust_schema_is_caught() {
+fn a_type_on_one_side_only_is_caught() {
     let spec = spec_with(|s| s["Folder"] = json!({ "type": "object", "properties": { "id": { "type": "string" } } }));
     assert_caught(
         &spec,
         &["Folder: in the spec, but videogen::schema::schemas() has no schema for it"],
+    );
+
+    let rust = rust_with(|schemas| {
+        schemas.insert("Folder".into(), json!({ "type": "string" }));
+    });
+    assert_caught_with(
+        &our_spec(),
+        &rust,
+        &["Folder: videogen::schema::schemas() has it, the spec does not"],
     );
 }
 

@@ -247,9 +247,19 @@ fn node(schema: &Value, at: &str) -> Result<Node, String> {
         shape: inner.shape,
     };
 
+    // Beside `allOf`, `anyOf` and `$ref`, only these may stand (anything else,
+    // `properties` say, would be silently dropped by the reduction).
+    let siblings_only = |allowed: &[&str]| match obj
+        .keys()
+        .find(|k| !ANNOTATIONS.contains(&k.as_str()) && !allowed.contains(&k.as_str()))
+    {
+        Some(key) => Err(format!("{at}: `{key}` beside a composition or reference: {schema}")),
+        None => Ok(()),
+    };
     if let Some(all) = obj.get("allOf") {
+        siblings_only(&["allOf", "nullable", "default"])?;
         match all.as_array().map(Vec::as_slice) {
-            Some([one]) if !obj.contains_key("type") => return Ok(with(node(one, at)?, nullable)),
+            Some([one]) => return Ok(with(node(one, at)?, nullable)),
             _ => return Err(format!("{at}: allOf other than a single wrapped schema: {schema}")),
         }
     }
@@ -258,6 +268,7 @@ fn node(schema: &Value, at: &str) -> Result<Node, String> {
         let (nulls, rest): (Vec<&Value>, Vec<&Value>) = branches.iter().partition(|b| is_null_branch(b));
         nullable |= !nulls.is_empty();
         let top_type = obj.get("type");
+        siblings_only(&["anyOf", "oneOf", "nullable", "default", "type"])?;
         match rest.as_slice() {
             [one] if top_type.is_none() => return Ok(with(node(one, at)?, nullable)),
             [a, b] if top_type.is_none_or(|t| t == "string") => {
@@ -266,7 +277,8 @@ fn node(schema: &Value, at: &str) -> Result<Node, String> {
                 let known = |v: &Value| {
                     let map = v.as_object()?;
                     let values = map.get("enum")?.as_array()?;
-                    let only_enum = map.keys().all(|k| k == "enum" || k == "type");
+                    let only_enum =
+                        map.keys().all(|k| k == "enum" || k == "type") && map.get("type").is_none_or(|t| t == "string");
                     let strings: Option<Vec<String>> = values.iter().map(|v| v.as_str().map(str::to_owned)).collect();
                     only_enum.then_some(strings).flatten()
                 };
@@ -293,6 +305,7 @@ fn node(schema: &Value, at: &str) -> Result<Node, String> {
         }
     }
     if let Some(reference) = obj.get("$ref") {
+        siblings_only(&["$ref", "nullable", "default"])?;
         let target = reference.as_str().unwrap_or_default();
         let name = target
             .strip_prefix(REF_PREFIX)
@@ -491,11 +504,7 @@ fn compare(sides: &Sides, report: &mut Report, at: &str, s: &Node, r: &Node, w: 
             if a != b {
                 report.errors.push(format!("{at}: refers to spec={a} rust={b}"));
             }
-            if !same_json(s.default.as_ref(), r.default.as_ref()) {
-                report
-                    .errors
-                    .push(format!("{at}: default spec={:?} rust={:?}", s.default, r.default));
-            }
+            report.errors.extend(default_difference(at, s, r));
             // Same name: the named type is compared on its own.
             return;
         }
@@ -518,14 +527,7 @@ fn compare(sides: &Sides, report: &mut Report, at: &str, s: &Node, r: &Node, w: 
         }
         _ => {}
     }
-    if !same_json(s.default.as_ref(), r.default.as_ref()) {
-        let show = |v: Option<&Value>| v.map_or("(none)".to_owned(), Value::to_string);
-        report.errors.push(format!(
-            "{at}: default spec={} rust={}",
-            show(s.default.as_ref()),
-            show(r.default.as_ref())
-        ));
-    }
+    report.errors.extend(default_difference(at, s, r));
     match (&s.shape, &r.shape, &w.shape) {
         (
             Shape::Scalar {
@@ -721,6 +723,17 @@ fn format_difference(
             })
         }
     }
+}
+
+fn default_difference(at: &str, s: &Node, r: &Node) -> Option<String> {
+    let show = |v: Option<&Value>| v.map_or("(none)".to_owned(), Value::to_string);
+    (!same_json(s.default.as_ref(), r.default.as_ref())).then(|| {
+        format!(
+            "{at}: default spec={} rust={}",
+            show(s.default.as_ref()),
+            show(r.default.as_ref())
+        )
+    })
 }
 
 fn same_json(a: Option<&Value>, b: Option<&Value>) -> bool {

@@ -717,8 +717,8 @@ fn format_difference(
                 || (ty == "integer" && r == "uint64" && minimum.is_some_and(|m| m >= 0.0));
             (!widest).then(|| {
                 format!(
-                    "{at}: format spec=(none) rust={r} (without a spec format only double, int64, or uint64 \
-                     over a minimum of 0 or more, is implied)"
+                    "{at}: format spec=(none) rust={r} (the spec has none: only double, int64, or uint64 \
+                     with a minimum of 0 or more, may be implied)"
                 )
             })
         }
@@ -1212,8 +1212,8 @@ fn planted_format_changes_are_caught() {
     assert_caught(
         &spec,
         &[
-            "SearchFilesResult.similarity: format spec=(none) rust=float (without a spec format only double, int64, \
-           or uint64 over a minimum of 0 or more, is implied)",
+            "SearchFilesResult.similarity: format spec=(none) rust=float (the spec has none: only double, int64, \
+           or uint64 with a minimum of 0 or more, may be implied)",
         ],
     );
 
@@ -1224,8 +1224,8 @@ fn planted_format_changes_are_caught() {
         &our_spec(),
         &rust,
         &[
-            "FileSource.width: format spec=(none) rust=int32 (without a spec format only double, int64, \
-           or uint64 over a minimum of 0 or more, is implied)",
+            "FileSource.width: format spec=(none) rust=int32 (the spec has none: only double, int64, \
+           or uint64 with a minimum of 0 or more, may be implied)",
         ],
     );
 }

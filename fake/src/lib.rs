@@ -116,7 +116,9 @@ impl Shared {
     }
 }
 
-/// A running fake VideoGen API. The server stops when this is dropped.
+/// A running fake VideoGen API. The server stops when this is dropped (or
+/// [`shut down`](Self::shutdown)): it accepts no more connections and closes
+/// idle ones, so clients then see connection errors.
 ///
 /// Start one per test: it takes about a millisecond and shares nothing.
 /// It runs in the Tokio runtime that started it, so `#[tokio::test]`
@@ -125,7 +127,8 @@ pub struct FakeVideoGen {
     shared: Arc<Shared>,
     base_url: String,
     api_key: String,
-    server: tokio::task::JoinHandle<()>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl std::fmt::Debug for FakeVideoGen {
@@ -138,7 +141,9 @@ impl std::fmt::Debug for FakeVideoGen {
 
 impl Drop for FakeVideoGen {
     fn drop(&mut self) {
-        self.server.abort();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
     }
 }
 
@@ -152,6 +157,18 @@ impl FakeVideoGen {
     /// If no port on 127.0.0.1 can be bound; see [`Builder::try_start`].
     pub async fn start() -> FakeVideoGen {
         FakeVideoGen::builder().start().await
+    }
+
+    /// Stops the server and waits until it has: no new connections, idle
+    /// ones closed, requests in flight answered. Dropping the fake does the
+    /// same without waiting.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
     }
 
     /// A builder for the settings and seeded files.
@@ -439,14 +456,20 @@ impl Builder {
         let listener = listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
         });
         Ok(FakeVideoGen {
             shared,
             base_url,
             api_key: self.api_key,
-            server,
+            server: Some(server),
+            stop: Some(stop),
         })
     }
 }

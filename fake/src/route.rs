@@ -53,17 +53,9 @@ impl Route {
         Route::PublicPreview,
     ];
 
-    /// The eight API operations (those that need the API key).
-    pub const OPERATIONS: [Route; 8] = [
-        Route::GetFiles,
-        Route::SearchFiles,
-        Route::GetFile,
-        Route::CreateFileUpload,
-        Route::HydrateFile,
-        Route::ArchiveFile,
-        Route::EnablePublicPreview,
-        Route::DisablePublicPreview,
-    ];
+    /// The eight API operations (those that need the API key): the first
+    /// eight of [`ALL`](Self::ALL).
+    pub const OPERATIONS: &'static [Route] = Route::ALL.split_at(8).0;
 
     /// The spec's `operationId` for API operations (`hydrateFile`, ...);
     /// `download`, `upload` and `publicPreview` for the others.

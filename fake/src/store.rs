@@ -269,7 +269,7 @@ impl Store {
         };
         self.settle_all(now);
         let mut visible: Vec<&Record> = self.files.values().filter(|r| !r.archived && r.seq < after).collect();
-        visible.sort_by(|a, b| b.seq.cmp(&a.seq));
+        visible.sort_by_key(|r| std::cmp::Reverse(r.seq));
         let has_more = visible.len() > limit;
         visible.truncate(limit);
         let next_cursor = has_more.then(|| format!("cur_{:x}", visible.last().map_or(0, |r| r.seq)));

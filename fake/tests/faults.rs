@@ -15,6 +15,12 @@ fn quick_client(fake: &FakeVideoGen, retries: u32) -> videogen::Client {
     fake.client_builder().retry_policy(policy).build().unwrap()
 }
 
+/// A freshly minted download URL of a file.
+async fn download_url(fake: &FakeVideoGen, id: &str) -> String {
+    let file = fake.client().files().hydrate(id).await.unwrap();
+    file.download_url().unwrap().to_owned()
+}
+
 async fn fake_with(id: &str) -> FakeVideoGen {
     FakeVideoGen::builder()
         .file(SeedFile::video(id).bytes(10_000))
@@ -155,15 +161,7 @@ async fn the_per_key_rate_limit_follows_the_fake_clock() {
 #[tokio::test]
 async fn a_connection_dropped_mid_body_is_a_body_error_after_the_headers() {
     let fake = fake_with("vg_file_a").await;
-    let url = fake
-        .client()
-        .files()
-        .hydrate("vg_file_a")
-        .await
-        .unwrap()
-        .download_url()
-        .unwrap()
-        .to_owned();
+    let url = download_url(&fake, "vg_file_a").await;
     for fault in [Fault::DropMidBody, Fault::Truncate, Fault::DropAfter(1234)] {
         fake.faults().on(Route::Download).once(fault.clone());
         let response = reqwest::get(&url).await.unwrap();
@@ -229,15 +227,7 @@ async fn latency_and_stalls_delay_without_failing() {
     assert!(started.elapsed() >= Duration::from_millis(150));
     fake.faults().clear();
 
-    let url = fake
-        .client()
-        .files()
-        .hydrate("vg_file_a")
-        .await
-        .unwrap()
-        .download_url()
-        .unwrap()
-        .to_owned();
+    let url = download_url(&fake, "vg_file_a").await;
     fake.faults()
         .on(Route::Download)
         .once(Fault::StallMidBody(Duration::from_millis(200)));

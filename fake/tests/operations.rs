@@ -36,6 +36,18 @@ async fn raw(
     )
 }
 
+/// PUTs bytes to an upload URL, as a storage client would; returns the status.
+async fn put(url: &str, body: &'static str) -> u16 {
+    reqwest::Client::new()
+        .put(url)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 #[tokio::test]
 async fn get_omits_urls_and_hydrate_mints_them_with_the_configured_ttl() {
     let fake = FakeVideoGen::builder()
@@ -287,28 +299,14 @@ async fn uploads_fail_when_told_and_temporary_ones_are_scoped_so() {
         .await
         .unwrap();
     assert!(fake.fail_upload(&created.file_id));
-    reqwest::Client::new()
-        .put(&created.upload_url)
-        .body("x")
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    assert_eq!(put(&created.upload_url, "x").await, 200);
     let failed = files.hydrate(&created.file_id).await.unwrap();
     assert_eq!(failed.scope, FileScope::Temporary);
     assert_eq!(failed.download_source.unwrap().status, FileSourceStatus::Failed);
 
     fake.fail_uploads(true);
     let second = files.create_upload("other.mp4").await.unwrap();
-    reqwest::Client::new()
-        .put(&second.upload_url)
-        .body("y")
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap();
+    assert_eq!(put(&second.upload_url, "y").await, 200);
     assert_eq!(
         files
             .get(&second.file_id)
@@ -430,4 +428,27 @@ async fn other_keys_can_be_accepted_and_the_log_sees_them() {
     assert!(fake.requests()[0].at <= SystemTime::now() + Duration::from_secs(1));
     fake.reset_log();
     assert_eq!((fake.requests().len(), fake.hits("getFiles")), (0, 0));
+}
+
+#[tokio::test]
+async fn unknown_methods_get_api_errors_and_shutdown_stops_the_server() {
+    let fake = FakeVideoGen::builder().file(SeedFile::video("vg_file_a")).start().await;
+    let (status, id, body) = raw(
+        &fake,
+        reqwest::Method::DELETE,
+        "/v1/files/vg_file_a",
+        Some(FakeVideoGen::API_KEY),
+        "",
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (405, Some("method_not_allowed")));
+    assert!(id.starts_with("req_fake_"));
+    assert_eq!(fake.requests()[0].route, None, "not counted as getFile");
+    assert_eq!(fake.count(Route::GetFile), 0);
+
+    let client = fake.client_builder().disable_retries().build().unwrap();
+    client.files().get("vg_file_a").await.unwrap();
+    fake.shutdown().await;
+    let err = client.files().get("vg_file_a").await.unwrap_err();
+    assert!(matches!(err, videogen::Error::Transport { .. }), "{err:?}");
 }

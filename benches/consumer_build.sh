@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Item 6: what depending on videogen costs a user. Builds, cold, two throwaway
+# hello-world crates in a temporary directory, each with its own empty
+# CARGO_TARGET_DIR:
+#   hello-videogen: videogen (path dependency on this repo) + tokio, as the README's quickstart;
+#   hello-reqwest:  reqwest (json) + serde + serde_json + tokio, what a user would write without us.
+# Records the wall time of `cargo build` (debug, the first build a user sees),
+# the crates compiled, and the packages in `cargo tree` (normal + build edges).
+# Dependencies are fetched before the clock starts. Slow (minutes): run once,
+# not part of `cargo bench`. Writes <target dir>/videogen-bench/consumer_build.json.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+out="${VIDEOGEN_BENCH_OUT:-${CARGO_TARGET_DIR:-$repo/target}/videogen-bench}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# make_crate NAME DEPENDENCIES MAIN_RS
+make_crate() {
+    mkdir -p "$work/$1/src"
+    printf '[package]\nname = "%s"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n%s\n[workspace]\n' \
+        "$1" "$2" >"$work/$1/Cargo.toml"
+    printf '%s\n' "$3" >"$work/$1/src/main.rs"
+}
+
+make_crate hello-videogen "videogen = { path = \"$repo\" }
+tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }" '
+#[tokio::main]
+async fn main() -> Result<(), videogen::Error> {
+    let client = videogen::Client::from_env()?;
+    let file = client.files().hydrate("vg_file_abc").await?;
+    println!("{}", file.download_url().unwrap_or("-"));
+    Ok(())
+}'
+
+make_crate hello-reqwest 'reqwest = { version = "0.13", features = ["json"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }' '
+#[derive(serde::Deserialize)]
+struct Source { url: Option<String> }
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct File { download_source: Option<Source> }
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let key = std::env::var("VIDEOGEN_API_KEY")?;
+    let file: File = reqwest::Client::new()
+        .post("https://api.videogen.io/v1/files/vg_file_abc/hydrate")
+        .bearer_auth(key)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    println!("{}", file.download_source.and_then(|s| s.url).unwrap_or_default());
+    Ok(())
+}'
+
+# measure NAME -> "seconds compiled packages"
+measure() {
+    local dir="$work/$1"
+    (cd "$dir" && cargo fetch --quiet)
+    local start end
+    start="$(date +%s.%N)"
+    (cd "$dir" && CARGO_TARGET_DIR="$work/target-$1" cargo build 2>"$work/$1.log")
+    end="$(date +%s.%N)"
+    local compiled packages
+    compiled="$(grep -c '^ *Compiling ' "$work/$1.log")"
+    packages="$(cd "$dir" && cargo tree -e normal,build --prefix none | sed 's/ (\*)$//' | sort -u | wc -l)"
+    echo "$(awk "BEGIN { printf \"%.1f\", $end - $start }") $compiled $((packages - 1))"
+}
+
+read -r ours_s ours_compiled ours_packages < <(measure hello-videogen)
+echo "hello-videogen: ${ours_s}s, ${ours_compiled} crates compiled, ${ours_packages} packages in cargo tree"
+read -r raw_s raw_compiled raw_packages < <(measure hello-reqwest)
+echo "hello-reqwest:  ${raw_s}s, ${raw_compiled} crates compiled, ${raw_packages} packages in cargo tree"
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+versus="reqwest + serde + tokio"
+figure() { # item what ours baseline unit note
+    printf '    {"item": 6, "what": "%s", "ours": %s, "baseline": %s, "unit": "%s", "versus": "%s", "target": null, "note": "%s"}' \
+        "$1" "$2" "$3" "$4" "$versus" "$5"
+}
+cores="$(nproc)"
+{
+    printf '{\n  "bench": "consumer_build",\n  "load_before": "%s",\n  "load_after": "%s",\n  "figures": [\n' \
+        "$load_before" "$load_after"
+    figure "hello world, cold cargo build (debug)" "$ours_s" "$raw_s" "s" "wall time on $cores cores, dependencies fetched beforehand"
+    printf ',\n'
+    figure "hello world, crates compiled" "$ours_compiled" "$raw_compiled" "crates" "Compiling lines of the cold build"
+    printf ',\n'
+    figure "hello world, dependency packages" "$ours_packages" "$raw_packages" "packages" "cargo tree -e normal,build, unique, root excluded"
+    printf '\n  ]\n}\n'
+} >"$out/consumer_build.json"
+echo "figures saved to $out/consumer_build.json"

@@ -1,0 +1,240 @@
+//! Turns the figures of the last bench run into BENCHMARKS.md's table and
+//! `docs/benchmarks.svg`.
+//!
+//! ```sh
+//! cargo bench --bench overhead --bench decode --bench hydrate_many --bench cache --bench download
+//! bash benches/consumer_build.sh          # item 6, slow; optional
+//! cargo run --release --example bench_report
+//! ```
+//!
+//! Reads `<target dir>/videogen-bench/*.json` (or `$VIDEOGEN_BENCH_OUT`),
+//! which each bench writes, and rewrites the part of BENCHMARKS.md between
+//! the `figures:start` and `figures:end` markers.
+
+#[path = "../benches/common/figures.rs"]
+#[allow(dead_code)]
+mod figures;
+
+use std::{fmt::Write as _, path::Path};
+
+use figures::{number, Figure, Report};
+
+const BENCHES: [&str; 6] = [
+    "overhead",
+    "decode",
+    "hydrate_many",
+    "cache",
+    "download",
+    "consumer_build",
+];
+const START: &str = "<!-- figures:start";
+const END: &str = "<!-- figures:end -->";
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = figures::out_dir();
+    let mut reports = Vec::new();
+    for bench in BENCHES {
+        let path = dir.join(format!("{bench}.json"));
+        match std::fs::read(&path) {
+            Ok(bytes) => reports.push(serde_json::from_slice::<Report>(&bytes)?),
+            Err(_) => eprintln!("no figures for {bench} (looked for {})", path.display()),
+        }
+    }
+    if reports.is_empty() {
+        return Err(format!("no figures in {}; run the benches first", dir.display()).into());
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let figures: Vec<&Figure> = reports.iter().flat_map(|r| &r.figures).collect();
+    std::fs::create_dir_all(root.join("docs"))?;
+    std::fs::write(root.join("docs/benchmarks.svg"), chart(&figures, &today()))?;
+
+    let section = section(&reports, &figures);
+    print!("{section}");
+    let path = root.join("BENCHMARKS.md");
+    let doc = std::fs::read_to_string(&path).unwrap_or_else(|_| format!("# Benchmarks\n\n{START} -->\n{END}\n"));
+    let (Some(start), Some(end)) = (doc.find(START), doc.find(END)) else {
+        return Err("BENCHMARKS.md has no figures:start / figures:end markers".into());
+    };
+    let updated = format!("{}{section}{}", &doc[..start], &doc[end + END.len()..]);
+    std::fs::write(&path, updated)?;
+    println!("wrote {} and docs/benchmarks.svg", path.display());
+    Ok(())
+}
+
+/// The generated part of BENCHMARKS.md: the machine, the table, the load.
+fn section(reports: &[Report], figures: &[&Figure]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{START} (written by `cargo run --release --example bench_report`; edit the text around it) -->"
+    );
+    let _ = writeln!(s, "Run of {} on {}.\n", today(), machine());
+    let _ = writeln!(s, "| # | comparison | videogen | baseline | ratio | target | notes |");
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---|---|");
+    for f in figures {
+        let target = match (f.target, f.met()) {
+            (Some(t), Some(met)) => format!("{}: **{}**", t.describe(&f.unit), if met { "met" } else { "missed" }),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} (vs {}) | {} {} | {} {} | {:.3} | {} | {} |",
+            f.item,
+            f.what,
+            f.versus,
+            number(f.ours),
+            f.unit,
+            number(f.baseline),
+            f.unit,
+            f.ratio(),
+            target,
+            f.note.as_deref().unwrap_or("")
+        );
+    }
+    let _ = writeln!(s, "\nLoad average (1, 5, 15 min) before → after each bench:");
+    for r in reports {
+        let _ = writeln!(s, "- `{}`: {} → {}", r.bench, r.load_before, r.load_after);
+    }
+    let _ = writeln!(s, "\n![videogen relative to each baseline](docs/benchmarks.svg)");
+    let _ = writeln!(s, "{END}");
+    s
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")?
+                .split_once(':')
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_gib = meminfo
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("MemTotal:")?
+                .trim()
+                .strip_suffix("kB")?
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .map(|kib| kib / 1024.0 / 1024.0)
+        .unwrap_or(0.0);
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    format!(
+        "{cpu}, {cores} cores, {mem_gib:.0} GiB, Linux {}, {}",
+        kernel.trim(),
+        command("rustc", &["--version"])
+    )
+}
+
+fn today() -> String {
+    command("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
+}
+
+fn command(program: &str, args: &[&str]) -> String {
+    std::process::Command::new(program)
+        .args(args)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// A horizontal bar per figure: its ratio on a log scale, drawn from 1.0, in
+/// green or red where a target applies (the target as a black tick).
+fn chart(figures: &[&Figure], when: &str) -> String {
+    const WIDTH: f64 = 1100.0;
+    const LABEL_W: f64 = 560.0;
+    const ROW: f64 = 24.0;
+    const TOP: f64 = 64.0;
+    let ratios = figures.iter().map(|f| f.ratio()).filter(|r| r.is_finite() && *r > 0.0);
+    let lo = ratios.clone().fold(1.0f64, f64::min).log10().floor();
+    let hi = ratios.fold(1.0f64, f64::max).log10().ceil().max(lo + 1.0);
+    let (x0, x1) = (LABEL_W + 10.0, WIDTH - 70.0);
+    let x = |ratio: f64| x0 + (ratio.max(1e-9).log10() - lo) / (hi - lo) * (x1 - x0);
+    let height = TOP + ROW * figures.len() as f64 + 40.0;
+
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let title = format!("videogen / baseline (log scale, 1 = parity), one run of {when}");
+    let _ = writeln!(
+        svg,
+        r#"<text x="10" y="22" font-size="15" font-weight="bold">{}</text>"#,
+        escape(&title)
+    );
+    let legend = "green: target met, red: target missed, grey: no target; black tick: the target";
+    let _ = writeln!(svg, r##"<text x="10" y="42" fill="#555">{legend}</text>"##);
+    let bottom = TOP + ROW * figures.len() as f64;
+    for decade in lo as i32..=hi as i32 {
+        let value = 10f64.powi(decade);
+        let gx = x(value);
+        let stroke = if decade == 0 { "#000" } else { "#ccc" };
+        let _ = writeln!(
+            svg,
+            r#"<line x1="{gx:.1}" y1="{TOP}" x2="{gx:.1}" y2="{bottom}" stroke="{stroke}"/>"#
+        );
+        let label = if decade >= 0 {
+            format!("{value:.0}")
+        } else {
+            format!("{value}")
+        };
+        let _ = writeln!(
+            svg,
+            r#"<text x="{gx:.1}" y="{:.1}" text-anchor="middle">{label}</text>"#,
+            bottom + 16.0
+        );
+    }
+    for (i, f) in figures.iter().enumerate() {
+        let y = TOP + ROW * i as f64;
+        let label = format!("[{}] {} vs {}", f.item, f.what, f.versus);
+        let _ = writeln!(svg, r#"<text x="10" y="{:.1}">{}</text>"#, y + 16.0, escape(&label));
+        let (a, b) = (x(1.0), x(f.ratio()));
+        let colour = match f.met() {
+            Some(true) => "#2e9d4f",
+            Some(false) => "#d13b3b",
+            None => "#9a9a9a",
+        };
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{colour}"/>"#,
+            a.min(b),
+            y + 5.0,
+            (a - b).abs().max(1.0),
+            ROW - 10.0
+        );
+        let ratio_target = match f.target {
+            Some(figures::Target::RatioAtMost(t) | figures::Target::RatioAtLeast(t)) => Some(t),
+            _ => None,
+        };
+        if let Some(t) = ratio_target {
+            let tx = x(t);
+            let _ = writeln!(
+                svg,
+                r#"<line x1="{tx:.1}" y1="{:.1}" x2="{tx:.1}" y2="{:.1}" stroke="black" stroke-width="2"/>"#,
+                y + 2.0,
+                y + ROW - 2.0
+            );
+        }
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}">{:.3}</text>"#,
+            a.max(b) + 4.0,
+            y + 16.0,
+            f.ratio()
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}

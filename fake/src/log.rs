@@ -37,7 +37,8 @@ pub struct RecordedRequest {
     pub request_id: String,
     /// The status answered (the response may still have broken mid-body).
     pub status: Option<u16>,
-    /// The scripted fault applied to it, if any.
+    /// The scripted fault applied to it, if any (a request refused by the
+    /// per-key rate limit shows as [`Fault::RateLimited`]).
     pub fault: Option<Fault>,
 }
 

@@ -158,10 +158,8 @@ async fn respond(
         let over = shared.faults.lock().check_rate(&key, shared.clock.now());
         if let Some(wait) = over {
             let reject = Reject::new(429, "rate_limited", "too many requests for this API key; retry later");
-            return (
-                with_header(reject.into_response(), header::RETRY_AFTER, ceil_seconds(wait).max(1)),
-                None,
-            );
+            let response = with_header(reject.into_response(), header::RETRY_AFTER, ceil_seconds(wait).max(1));
+            return (response, Some(Fault::RateLimited { retry_after: wait }));
         }
     }
     let fault = shared.faults.lock().next(route, file_id);

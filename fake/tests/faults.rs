@@ -144,6 +144,13 @@ async fn the_per_key_rate_limit_follows_the_fake_clock() {
         .api_key("other")
         .build()
         .unwrap();
+    let refused = &fake.requests()[2];
+    assert_eq!(
+        refused.fault,
+        Some(Fault::RateLimited {
+            retry_after: Duration::from_secs(45)
+        })
+    );
     other
         .files()
         .get("vg_file_a")

@@ -452,3 +452,30 @@ async fn unknown_methods_get_api_errors_and_shutdown_stops_the_server() {
     let err = client.files().get("vg_file_a").await.unwrap_err();
     assert!(matches!(err, videogen::Error::Transport { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn seeded_rngs_give_the_same_ids_and_odd_ids_survive_the_round_trip() {
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let fake = FakeVideoGen::builder().rng_seed(7).start().await;
+        ids.push(fake.client().files().create_upload("a.mp4").await.unwrap().file_id);
+    }
+    assert_eq!(ids[0], ids[1]);
+
+    let odd = "vg_file_a/b c%ü";
+    let fake = FakeVideoGen::builder()
+        .file(SeedFile::audio(odd).bytes(300))
+        .start()
+        .await;
+    let file = fake.client().files().hydrate(odd).await.unwrap();
+    assert_eq!(file.file_id, odd);
+    let body = reqwest::get(file.download_url().unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(body, fake.rendition_bytes(odd, Rendition::Download).unwrap());
+    let logged: Vec<_> = fake.requests().iter().map(|r| r.file_id.clone().unwrap()).collect();
+    assert_eq!(logged, [odd, odd]);
+}

@@ -80,6 +80,9 @@ struct Processing {
     fail: bool,
     /// Created by an upload, so `fail_uploads` applies.
     upload: bool,
+    /// The type the file gets once processed (uploads learn it from the
+    /// announced type or the Content-Type).
+    file_type: Option<FileType>,
 }
 
 /// One file and everything the fake knows about it.
@@ -339,6 +342,7 @@ impl Store {
             outcome: HashMap::new(),
             fail: false,
             upload: true,
+            file_type: None,
         };
         let record = Record {
             file,
@@ -423,7 +427,6 @@ impl Store {
             };
             outcome.insert(rendition, status);
         }
-        record.file.type_ = Some(file_type);
         record.seq = seq;
         if let Some((_, slot)) = &mut record.upload {
             *slot = Some(received);
@@ -433,9 +436,11 @@ impl Store {
             outcome: HashMap::new(),
             fail: false,
             upload: true,
+            file_type: None,
         });
         processing.done_at = Some(now + delay);
         processing.outcome = outcome;
+        processing.file_type = Some(file_type);
         Ok(())
     }
 
@@ -547,6 +552,9 @@ impl Record {
             return;
         };
         let fail = processing.fail || (processing.upload && fail_uploads);
+        if let Some(file_type) = processing.file_type {
+            self.file.type_ = Some(file_type);
+        }
         for (rendition, status) in processing.outcome {
             let status = match status {
                 FileSourceStatus::Ready if fail => FileSourceStatus::Failed,
@@ -671,6 +679,7 @@ fn record_from_seed(seed: SeedFile, seq: u64, now: SystemTime) -> Record {
             outcome,
             fail,
             upload: false,
+            file_type: None,
         }
     });
     file.is_public_preview_enabled = Some(seed.public_preview);

@@ -261,6 +261,8 @@ async fn uploads_go_from_pending_to_ready_after_the_processing_delay() {
     );
     assert_eq!(received.bytes.as_deref(), Some(&[7u8; 5000][..]));
     assert!(fake.requests_to(Route::Upload)[0].header("authorization").is_none());
+    let processing = files.hydrate(&created.file_id).await.unwrap();
+    assert_eq!(processing.type_, Some(FileType::Video), "the announced type");
 
     fake.clock().advance(Duration::from_secs(29));
     assert_eq!(
@@ -299,6 +301,11 @@ async fn uploads_fail_when_told_and_temporary_ones_are_scoped_so() {
         .await
         .unwrap();
     assert!(fake.fail_upload(&created.file_id));
+    assert_eq!(
+        files.get(&created.file_id).await.unwrap().type_,
+        None,
+        "no type until processed"
+    );
     assert_eq!(put(&created.upload_url, "x").await, 200);
     let failed = files.hydrate(&created.file_id).await.unwrap();
     assert_eq!(failed.scope, FileScope::Temporary);

@@ -147,7 +147,7 @@ impl Store {
         let seq = self.bump();
         let mut record = record_from_seed(seed, seq, now);
         if record.file.is_public_preview_enabled == Some(true) {
-            self.publish(&mut record);
+            record.publish(&self.base_url);
         }
         self.files.insert(id.clone(), record);
         id
@@ -159,15 +159,14 @@ impl Store {
 
     /// A file by id, with any finished processing applied.
     fn record(&mut self, id: &str, now: SystemTime) -> Result<&mut Record, Reject> {
-        let fail_uploads = self.fail_uploads;
         let record = self.files.get_mut(id).ok_or_else(|| Reject::not_found(id))?;
-        record.settle(now, fail_uploads);
+        record.settle(now, self.fail_uploads, &self.base_url);
         Ok(record)
     }
 
     fn settle_all(&mut self, now: SystemTime) {
-        let fail_uploads = self.fail_uploads;
-        self.files.values_mut().for_each(|r| r.settle(now, fail_uploads));
+        let (fail_uploads, base) = (self.fail_uploads, &self.base_url);
+        self.files.values_mut().for_each(|r| r.settle(now, fail_uploads, base));
     }
 
     /// The file as the API shows it outside hydrate.
@@ -191,10 +190,9 @@ impl Store {
     /// Mints fresh signed URLs for every ready signed rendition.
     pub fn hydrate(&mut self, id: &str, now: SystemTime) -> Result<File, Reject> {
         let expires = unix_seconds(now + self.settings.url_ttl);
-        let base = self.base_url.clone();
-        let fail_uploads = self.fail_uploads;
+        let base = &self.base_url;
         let record = self.files.get_mut(id).ok_or_else(|| Reject::not_found(id))?;
-        record.settle(now, fail_uploads);
+        record.settle(now, self.fail_uploads, base);
         for rendition in Rendition::SIGNED {
             let ready = record.file.source(rendition).is_some_and(FileSource::is_ready);
             if ready && record.contents.contains_key(&rendition) {
@@ -217,47 +215,18 @@ impl Store {
 
     pub fn set_public_preview(&mut self, id: &str, enabled: bool, now: SystemTime) -> Result<File, Reject> {
         let seq = self.bump();
-        let mut record = self.files.remove(id).ok_or_else(|| Reject::not_found(id))?;
-        record.settle(now, self.fail_uploads);
+        let base = self.base_url.clone();
+        let record = self.record(id, now)?;
         record.seq = seq;
         if enabled {
-            self.publish(&mut record);
+            record.publish(&base);
         } else {
             record.file.is_public_preview_enabled = Some(false);
             record.file.static_public_preview_source = None;
             record.file.public_playback_id = None;
             record.file.public_hls_url = None;
         }
-        self.files.insert(id.to_owned(), record);
         self.read_view(id, now)
-    }
-
-    /// Turns public preview on: a permanent, unsigned copy of the preview
-    /// (or, lacking one, the download) and, for media, a playback id.
-    fn publish(&self, record: &mut Record) {
-        let id = record.file.file_id.clone();
-        let base = &self.base_url;
-        let copy = [Rendition::Preview, Rendition::Download]
-            .into_iter()
-            .find_map(|r| record.file.source(r))
-            .cloned();
-        let status = copy.as_ref().map_or(FileSourceStatus::Pending, |s| s.status.clone());
-        let ready = status == FileSourceStatus::Ready;
-        let file = &mut record.file;
-        file.is_public_preview_enabled = Some(true);
-        file.static_public_preview_source = Some(FileSource {
-            url: ready.then(|| format!("{base}/public/{}", encode(&id))),
-            expires_at: None,
-            status,
-            width: copy.as_ref().and_then(|s| s.width),
-            height: copy.as_ref().and_then(|s| s.height),
-            file_bytes: copy.as_ref().and_then(|s| s.file_bytes),
-        });
-        if matches!(file.type_, Some(FileType::Video | FileType::Audio)) {
-            file.public_playback_id = Some(format!("vg_play_{:016x}", fnv1a(id.as_bytes())));
-            let hls_ready = file.source(Rendition::Hls).is_some_and(FileSource::is_ready);
-            file.public_hls_url = hls_ready.then(|| format!("{base}/public/{}/hls", encode(&id)));
-        }
     }
 
     /// One page, newest update first. Cursors carry the last item's update
@@ -543,7 +512,7 @@ impl Store {
 
 impl Record {
     /// Applies finished processing.
-    fn settle(&mut self, now: SystemTime, fail_uploads: bool) {
+    fn settle(&mut self, now: SystemTime, fail_uploads: bool, base: &str) {
         let Some(processing) = &self.processing else { return };
         if processing.done_at.is_none_or(|at| at > now) {
             return;
@@ -571,6 +540,37 @@ impl Record {
             (false, true) => analysis(AnalysisLoadingState::Unattempted, 0.0),
             (false, false) => analysis(AnalysisLoadingState::Fulfilled, 100.0),
         });
+        if self.file.is_public_preview_enabled == Some(true) {
+            self.publish(base);
+        }
+    }
+
+    /// Publishes the public preview (on seeding, enabling, and again when
+    /// processing ends): a permanent, unsigned copy of the preview
+    /// (or, lacking one, the download) and, for media, a playback id.
+    fn publish(&mut self, base: &str) {
+        let id = self.file.file_id.clone();
+        let copy = [Rendition::Preview, Rendition::Download]
+            .into_iter()
+            .find_map(|r| self.file.source(r))
+            .cloned();
+        let status = copy.as_ref().map_or(FileSourceStatus::Pending, |s| s.status.clone());
+        let ready = status == FileSourceStatus::Ready;
+        let file = &mut self.file;
+        file.is_public_preview_enabled = Some(true);
+        file.static_public_preview_source = Some(FileSource {
+            url: ready.then(|| format!("{base}/public/{}", encode(&id))),
+            expires_at: None,
+            status,
+            width: copy.as_ref().and_then(|s| s.width),
+            height: copy.as_ref().and_then(|s| s.height),
+            file_bytes: copy.as_ref().and_then(|s| s.file_bytes),
+        });
+        if matches!(file.type_, Some(FileType::Video | FileType::Audio)) {
+            file.public_playback_id = Some(format!("vg_play_{:016x}", fnv1a(id.as_bytes())));
+            let hls_ready = file.source(Rendition::Hls).is_some_and(FileSource::is_ready);
+            file.public_hls_url = hls_ready.then(|| format!("{base}/public/{}/hls", encode(&id)));
+        }
     }
 
     /// The file as sent: with the last minted URLs of ready renditions, or none.

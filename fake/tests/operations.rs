@@ -486,3 +486,24 @@ async fn seeded_rngs_give_the_same_ids_and_odd_ids_survive_the_round_trip() {
     let logged: Vec<_> = fake.requests().iter().map(|r| r.file_id.clone().unwrap()).collect();
     assert_eq!(logged, [odd, odd]);
 }
+
+#[tokio::test]
+async fn a_public_preview_seeded_while_processing_is_published_once_ready() {
+    let fake = FakeVideoGen::builder()
+        .clock(frozen())
+        .file(
+            SeedFile::video("vg_file_soon")
+                .public_preview(true)
+                .ready_after(Duration::from_secs(10)),
+        )
+        .start()
+        .await;
+    let files = fake.client().files();
+    let early = files.get("vg_file_soon").await.unwrap();
+    let copy = early.static_public_preview_source.unwrap();
+    assert_eq!((copy.status, copy.url), (FileSourceStatus::Pending, None));
+    fake.clock().advance(Duration::from_secs(10));
+    let ready = files.get("vg_file_soon").await.unwrap();
+    assert!(ready.public_preview_url().unwrap().ends_with("/public/vg_file_soon"));
+    assert!(ready.public_hls_url.is_some());
+}

@@ -189,11 +189,7 @@ async fn exports_survive_a_dropped_connection_and_an_expired_url() {
         std::fs::read(&dest).unwrap() == expected,
         "the file on disk is the file served"
     );
-    let ranges: Vec<_> = fake
-        .requests_to(Route::Download)
-        .iter()
-        .map(|r| r.range().map(str::to_owned))
-        .collect();
+    let ranges = fake.download_ranges("vg_file_long");
     assert_eq!(
         ranges.len(),
         3,

@@ -280,6 +280,16 @@ impl FakeVideoGen {
         self.requests().into_iter().filter(|r| r.route == Some(route)).collect()
     }
 
+    /// The `Range` header of each logged download of a file, oldest first
+    /// (`None` for whole-file requests): what a resuming client asked for.
+    pub fn download_ranges(&self, file_id: &str) -> Vec<Option<String>> {
+        self.requests_to(Route::Download)
+            .into_iter()
+            .filter(|r| r.file_id.as_deref() == Some(file_id))
+            .map(|r| r.range().map(str::to_owned))
+            .collect()
+    }
+
     /// How many requests reached a route (whatever the outcome: faults,
     /// 401s and 404s count), since start or [`reset_log`](Self::reset_log).
     pub fn count(&self, route: Route) -> u64 {

@@ -74,11 +74,7 @@ async fn downloads_serve_the_generated_bytes_whole_and_by_range() {
         (200, "100000")
     );
 
-    let ranges: Vec<_> = fake
-        .requests_to(Route::Download)
-        .iter()
-        .map(|r| r.range().map(str::to_owned))
-        .collect();
+    let ranges = fake.download_ranges("vg_file_a");
     assert_eq!(
         ranges[..3],
         [

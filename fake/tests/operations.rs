@@ -507,3 +507,26 @@ async fn a_public_preview_seeded_while_processing_is_published_once_ready() {
     assert!(ready.public_preview_url().unwrap().ends_with("/public/vg_file_soon"));
     assert!(ready.public_hls_url.is_some());
 }
+
+#[tokio::test]
+async fn reads_can_mint_fresh_urls_every_time() {
+    let fake = FakeVideoGen::builder()
+        .clock(frozen())
+        .urls_on_read(UrlsOnRead::Fresh)
+        .file(SeedFile::pdf("vg_file_doc"))
+        .start()
+        .await;
+    let page = fake.client().files().list().await.unwrap();
+    let source = page.files[0].download_source.as_ref().unwrap();
+    assert_eq!(
+        source.expires_at,
+        Some((T0 + 3600) as f64),
+        "the default TTL is an hour"
+    );
+    assert!(source
+        .url
+        .as_deref()
+        .unwrap()
+        .contains("/download/vg_file_doc/download?"));
+    assert_eq!(fake.count(Route::HydrateFile), 0);
+}

@@ -259,7 +259,7 @@ impl FakeVideoGen {
     /// hydrate would mint it; for tests of expired or tampered URLs.
     pub fn signed_url(&self, file_id: &str, rendition: Rendition, expires_at: SystemTime) -> String {
         let store = self.shared.store();
-        let expires = clock::unix_seconds(expires_at);
+        let expires = clock::unix_millis(expires_at);
         let segment = store::segment(rendition);
         let sig = store.signer.sign(&format!("download/{file_id}/{segment}"), expires);
         format!(

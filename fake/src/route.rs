@@ -29,7 +29,8 @@ pub enum Route {
     EnablePublicPreview,
     /// `POST /v1/files/{fileId}/disable-public-preview` (`disablePublicPreview`).
     DisablePublicPreview,
-    /// `GET /download/{fileId}/{rendition}?expires=..&sig=..`: a signed URL minted by hydrate.
+    /// `GET /download/{fileId}/{rendition}?expires=..&sig=..`: a signed URL minted by hydrate
+    /// (`expires` in Unix milliseconds, `sig` a hex signature).
     Download,
     /// `PUT /upload/{fileId}?expires=..&sig=..`: the presigned URL from createFileUpload.
     Upload,

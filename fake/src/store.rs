@@ -17,7 +17,7 @@ use videogen::{
 };
 
 use crate::{
-    clock::unix_seconds,
+    clock::unix_millis,
     content::{fnv1a, Content, Data},
     seed::SeedFile,
     sign::Signer,
@@ -98,7 +98,7 @@ pub(crate) struct Record {
     archived: bool,
     created_by_self: bool,
     processing: Option<Processing>,
-    /// An upload's URL expiry (Unix seconds) and, once PUT, what it received.
+    /// An upload URL's expiry (Unix milliseconds) and, once PUT, what it received.
     upload: Option<(u64, Option<ReceivedUpload>)>,
 }
 
@@ -189,7 +189,7 @@ impl Store {
 
     /// Mints fresh signed URLs for every ready signed rendition.
     pub fn hydrate(&mut self, id: &str, now: SystemTime) -> Result<File, Reject> {
-        let expires = unix_seconds(now + self.settings.url_ttl);
+        let expires = unix_millis(now + self.settings.url_ttl);
         let base = &self.base_url;
         let record = self.files.get_mut(id).ok_or_else(|| Reject::not_found(id))?;
         record.settle(now, self.fail_uploads, base);
@@ -199,7 +199,7 @@ impl Store {
                 let segment = segment(rendition);
                 let sig = self.signer.sign(&format!("download/{id}/{segment}"), expires);
                 let url = format!("{base}/download/{}/{segment}?expires={expires}&sig={sig}", encode(id));
-                record.minted.insert(rendition, (url, expires as f64));
+                record.minted.insert(rendition, (url, expires as f64 / 1000.0));
             }
         }
         Ok(record.view(true))
@@ -290,7 +290,7 @@ impl Store {
             "vg_file_{}",
             (0..20).map(|_| self.rng.alphanumeric()).collect::<String>()
         );
-        let expires = unix_seconds(now + self.settings.upload_url_ttl);
+        let expires = unix_millis(now + self.settings.upload_url_ttl);
         let sig = self.signer.sign(&format!("upload/{id}"), expires);
         let upload_url = format!("{}/upload/{}?expires={expires}&sig={sig}", self.base_url, encode(&id));
         let scope = if request.is_temporary {
@@ -339,7 +339,7 @@ impl Store {
                 "the upload URL's signature does not match",
             ));
         }
-        if unix_seconds(now) >= expires {
+        if unix_millis(now) >= expires {
             return Err(Reject::new(403, "expired", "the upload URL has expired"));
         }
         match self.files.get(id).and_then(|r| r.upload.as_ref()) {
@@ -467,7 +467,7 @@ impl Store {
                 "the URL's signature does not match",
             ));
         }
-        if unix_seconds(now) >= expires {
+        if unix_millis(now) >= expires {
             return Err(Reject::new(
                 403,
                 "expired",

@@ -41,8 +41,19 @@ impl Files {
     }
 
     /// Mints fresh signed URLs for every rendition and returns the whole file.
+    /// Always asks the API; with the hydration cache on, the result is cached.
     pub fn hydrate(&self, file_id: impl AsRef<str>) -> impl Future<Output = Result<File, Error>> + Send + 'static {
-        self.file_call(Operation::HydrateFile, file_id.as_ref())
+        let (files, call) = (self.clone(), self.hydrate_uncached(file_id.as_ref()));
+        async move {
+            let file = call.await?;
+            files.remember(&file).await;
+            Ok(file)
+        }
+    }
+
+    /// The hydrate call alone, for loads that the cache stores itself.
+    pub(crate) fn hydrate_uncached(&self, file_id: &str) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        self.file_call(Operation::HydrateFile, file_id)
     }
 
     /// Archives the file: it no longer appears in listings.

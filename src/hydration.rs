@@ -114,7 +114,7 @@ impl Files {
                 return Ok(file);
             }
             let id = file.file_id.clone();
-            files.cached_or(&id, files.hydrate_fresh(&id)).await
+            files.cached_or(&id, files.hydrate_uncached(&id)).await
         }
     }
 
@@ -141,18 +141,16 @@ impl Files {
         HydrateMany { files: self.clone(), ids, concurrency: DEFAULT_HYDRATE_CONCURRENCY, running: None }
     }
 
-    /// Hydrates, stores the result in the cache, and returns it.
-    pub(crate) async fn hydrate_fresh(&self, id: &str) -> Result<File, Error> {
-        let file = self.hydrate(id).await?;
+    /// Keeps a freshly hydrated file in the cache, if there is one.
+    pub(crate) async fn remember(&self, file: &File) {
         if let Some(cache) = self.cache() {
-            cache.store(&file).await;
+            cache.store(file).await;
         }
-        Ok(file)
     }
 
     async fn hydrate_if_needed(&self, file: File) -> Result<File, Error> {
         if file.needs_hydration_with_margin(SystemTime::now(), self.margin()) {
-            self.hydrate(&file.file_id).await
+            self.hydrate_uncached(&file.file_id).await
         } else {
             Ok(file)
         }
@@ -224,7 +222,7 @@ impl Stream for HydrateMany {
                     let files = files.clone();
                     async move {
                         let result = if uses_cache {
-                            files.cached_or(&id, files.hydrate_fresh(&id)).await
+                            files.cached_or(&id, files.hydrate_uncached(&id)).await
                         } else {
                             files.hydrate(&id).await
                         };

@@ -100,7 +100,9 @@ impl DownloadRequest {
         self
     }
 
-    /// How many broken transfers may be resumed before giving up (default 5).
+    /// How many times in a row a broken transfer may be resumed without
+    /// receiving new bytes before the download fails (default 5). Breaks
+    /// after progress reset the count.
     pub fn max_resumes(mut self, resumes: u32) -> Self {
         self.max_resumes = resumes;
         self
@@ -125,7 +127,7 @@ impl DownloadRequest {
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(handle));
 
         let http = self.files.client().http().clone();
-        let mut state = Transfer { done: 0, total: None, resumes: 0, rehydrations: 0 };
+        let mut state = Transfer { done: 0, total: None, resumes: 0, rehydrations: 0, fruitless: 0, done_at_last_break: 0 };
         loop {
             let mut request = http.get(&url);
             if state.done > 0 {
@@ -162,7 +164,7 @@ impl DownloadRequest {
                     // Signed URLs expire; a fresh one picks up where we are.
                     state.rehydrations += 1;
                     self.files.invalidate(&self.file_id).await;
-                    url = ready_url(&self.files.hydrate_fresh(&self.file_id).await?, self.rendition)?;
+                    url = ready_url(&self.files.hydrate(&self.file_id).await?, self.rendition)?;
                     continue;
                 }
                 status => {
@@ -241,14 +243,24 @@ struct Transfer {
     total: Option<u64>,
     resumes: u32,
     rehydrations: u32,
+    /// Breaks in a row without new bytes, and where the last one happened.
+    fruitless: u32,
+    done_at_last_break: u64,
 }
 
 impl Transfer {
-    /// Counts a broken attempt; the error once resumes are used up.
+    /// Counts a broken attempt; the error once `max_resumes` attempts in a
+    /// row brought no new bytes. A link that drops now and then but makes
+    /// progress is followed to the end.
     fn resume_or(&mut self, max_resumes: u32, error: Error) -> Result<(), Error> {
-        if self.resumes >= max_resumes {
+        if self.done > self.done_at_last_break {
+            self.fruitless = 0;
+        }
+        self.done_at_last_break = self.done;
+        if self.fruitless >= max_resumes {
             return Err(error);
         }
+        self.fruitless += 1;
         self.resumes += 1;
         tracing::debug!(resumes = self.resumes, done = self.done, "resuming download: {error}");
         Ok(())

@@ -219,7 +219,7 @@ impl Files {
         let mut interval = options.poll_interval;
         loop {
             // GET does not attach signed sources; hydrate does.
-            let file = self.hydrate_fresh(file_id).await?;
+            let file = self.hydrate(file_id).await?;
             let statuses: Vec<_> = Rendition::SIGNED
                 .into_iter()
                 .filter_map(|r| file.source(r).map(|s| (r, &s.status)))

@@ -10,44 +10,28 @@
 //! in-process server seeded with demo files, so it works with no account and
 //! no network.
 
+mod common;
+
 use std::process::ExitCode;
 
-use videogen::{Client, API_KEY_ENV};
-use videogen_fake::FakeVideoGen;
+use common::fail;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let file_id = std::env::args().nth(1).unwrap_or_else(|| "vg_file_demo".to_owned());
-    let has_key = std::env::var(API_KEY_ENV).is_ok_and(|key| !key.trim().is_empty());
-
-    // Keep the fake alive until the end: dropping it stops the server.
-    let (client, _fake) = if has_key {
-        match Client::from_env() {
-            Ok(client) => (client, None),
-            Err(error) => return fail(&error),
-        }
-    } else {
-        let fake = FakeVideoGen::builder().with_demo_files().start().await;
-        eprintln!(
-            "no {API_KEY_ENV}: using the built-in fake API at {} (demo files: vg_file_demo, vg_file_demo_image, ...)",
-            fake.base_url()
-        );
-        (fake.client(), Some(fake))
+    let (client, _fake) = match common::connect(|fake| fake.with_demo_files()).await {
+        Ok(connected) => connected,
+        Err(error) => return fail(&error),
     };
-
-    match client.files().hydrate(&file_id).await {
-        Ok(file) => match serde_json::to_string_pretty(&file) {
-            Ok(json) => {
-                println!("{json}");
-                ExitCode::SUCCESS
-            }
-            Err(error) => fail(&error),
-        },
+    let file = match client.files().hydrate(&file_id).await {
+        Ok(file) => file,
+        Err(error) => return fail(&error),
+    };
+    match serde_json::to_string_pretty(&file) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
         Err(error) => fail(&error),
     }
-}
-
-fn fail(error: &dyn std::fmt::Display) -> ExitCode {
-    eprintln!("error: {error}");
-    ExitCode::FAILURE
 }

@@ -21,9 +21,16 @@ use videogen_fake::SeedFile;
 async fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let file_id = args.next().unwrap_or_else(|| "vg_file_big_demo".to_owned());
-    let dest = args.next().map(PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join(format!("{file_id}.mp4")));
+    let dest = args
+        .next()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("{file_id}.mp4")));
     let seed = |fake: videogen_fake::Builder| {
-        fake.file(SeedFile::video("vg_file_big_demo").display_name("Big demo.mp4").bytes(64 << 20))
+        fake.file(
+            SeedFile::video("vg_file_big_demo")
+                .display_name("Big demo.mp4")
+                .bytes(64 << 20),
+        )
     };
     let (client, _fake) = match common::connect(seed).await {
         Ok(connected) => connected,
@@ -50,7 +57,12 @@ async fn main() -> ExitCode {
     bar.finish_and_clear();
     match result {
         Ok(done) => {
-            println!("{} bytes -> {} ({} resumes)", done.bytes, done.path.display(), done.resumes);
+            println!(
+                "{} bytes -> {} ({} resumes)",
+                done.bytes,
+                done.path.display(),
+                done.resumes
+            );
             ExitCode::SUCCESS
         }
         Err(error) => fail(&error),

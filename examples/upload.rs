@@ -40,7 +40,11 @@ async fn main() -> ExitCode {
     bar.finish_and_clear();
     match result {
         Ok(file) => {
-            println!("{} is ready: {}", file.id(), file.download_url().unwrap_or("(no download URL yet)"));
+            println!(
+                "{} is ready: {}",
+                file.id(),
+                file.download_url().unwrap_or("(no download URL yet)")
+            );
             ExitCode::SUCCESS
         }
         Err(error) => fail(&error),

@@ -344,9 +344,21 @@ impl ClientBuilder {
             call_timeout: self.call_timeout.unwrap_or(DEFAULT_CALL_TIMEOUT),
             hydration_margin: self.hydration_margin.unwrap_or(crate::DEFAULT_EXPIRY_MARGIN),
         };
-        let cache = self.cache_entries.map(|max| HydrationCache::new(max, config.hydration_margin));
+        let cache = self
+            .cache_entries
+            .map(|max| HydrationCache::new(max, config.hydration_margin));
         let backoff = Backoff::default();
-        Ok(Client { shared: Arc::new(Shared { http, base_url, auth, user_agent, config, backoff, cache }) })
+        Ok(Client {
+            shared: Arc::new(Shared {
+                http,
+                base_url,
+                auth,
+                user_agent,
+                config,
+                backoff,
+                cache,
+            }),
+        })
     }
 }
 

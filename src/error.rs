@@ -196,26 +196,46 @@ impl Error {
     pub(crate) fn duplicate(&self) -> Error {
         match self {
             Error::Api(failure) => Error::Api(failure.clone()),
-            Error::Transport { message, source } => {
-                Error::Transport { message: message.clone(), source: source.to_string().into() }
-            }
-            Error::Timeout { kind, after } => Error::Timeout { kind: *kind, after: *after },
-            Error::Decode { status, snippet, source } => Error::Decode {
+            Error::Transport { message, source } => Error::Transport {
+                message: message.clone(),
+                source: source.to_string().into(),
+            },
+            Error::Timeout { kind, after } => Error::Timeout {
+                kind: *kind,
+                after: *after,
+            },
+            Error::Decode {
+                status,
+                snippet,
+                source,
+            } => Error::Decode {
                 status: *status,
                 snippet: snippet.clone(),
                 source: serde::de::Error::custom(source.to_string()),
             },
-            Error::InvalidInput { message } => Error::InvalidInput { message: message.clone() },
-            Error::Config { message } => Error::Config { message: message.clone() },
-            Error::Io { context, source } => {
-                Error::Io { context: context.clone(), source: std::io::Error::new(source.kind(), source.to_string()) }
-            }
-            Error::UploadFailed { file_id, reason } => {
-                Error::UploadFailed { file_id: file_id.clone(), reason: reason.clone() }
-            }
-            Error::Unavailable { file_id, rendition, status } => {
-                Error::Unavailable { file_id: file_id.clone(), rendition: *rendition, status: status.clone() }
-            }
+            Error::InvalidInput { message } => Error::InvalidInput {
+                message: message.clone(),
+            },
+            Error::Config { message } => Error::Config {
+                message: message.clone(),
+            },
+            Error::Io { context, source } => Error::Io {
+                context: context.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            Error::UploadFailed { file_id, reason } => Error::UploadFailed {
+                file_id: file_id.clone(),
+                reason: reason.clone(),
+            },
+            Error::Unavailable {
+                file_id,
+                rendition,
+                status,
+            } => Error::Unavailable {
+                file_id: file_id.clone(),
+                rendition: *rendition,
+                status: status.clone(),
+            },
         }
     }
 
@@ -293,7 +313,11 @@ impl fmt::Display for Error {
             Error::UploadFailed { file_id, reason } => {
                 write!(f, "VideoGen could not process upload {file_id}: {reason}")
             }
-            Error::Unavailable { file_id, rendition, status } => write!(
+            Error::Unavailable {
+                file_id,
+                rendition,
+                status,
+            } => write!(
                 f,
                 "{file_id} has no {} to fetch (status: {status}); wait for processing or pick another rendition",
                 rendition.field_name()

@@ -196,7 +196,8 @@ mod tests {
     }
 
     fn file(sources: &[(Rendition, FileSource)]) -> File {
-        let mut file: File = serde_json::from_value(serde_json::json!({"fileId": "f", "scope": FileScope::Global})).unwrap();
+        let mut file: File =
+            serde_json::from_value(serde_json::json!({"fileId": "f", "scope": FileScope::Global})).unwrap();
         for (rendition, source) in sources.iter().cloned() {
             let slot = match rendition {
                 Rendition::Thumbnail => &mut file.thumbnail_source,
@@ -219,48 +220,120 @@ mod tests {
         use Rendition::*;
         let cases: Vec<(&str, File, bool)> = vec![
             ("no sources at all", file(&[]), true),
-            ("one ready URL valid for an hour", file(&[(Download, ready(3600))]), false),
+            (
+                "one ready URL valid for an hour",
+                file(&[(Download, ready(3600))]),
+                false,
+            ),
             ("ready URL past expiry", file(&[(Download, ready(-1))]), true),
-            ("ready URL expiring exactly at the margin", file(&[(Download, ready(60))]), true),
-            ("ready URL expiring just beyond the margin", file(&[(Download, ready(61))]), false),
-            ("ready URL without expiry", file(&[(Download, source("ready", Some("https://x"), None))]), false),
-            ("ready without a URL", file(&[(Download, ready(3600)), (Preview, source("ready", None, None))]), true),
-            ("ready with an empty URL", file(&[(Download, source("ready", Some(""), Some(3600)))]), true),
-            ("a pending source", file(&[(Download, ready(3600)), (Hls, source("pending", None, None))]), true),
-            ("pending thumbnail", file(&[(Download, ready(3600)), (Thumbnail, source("pending", None, None))]), true),
-            ("failed and skipped are ignored", file(&[
-                (Download, ready(3600)),
-                (Hls, source("failed", None, None)),
-                (Thumbnail, source("skipped", None, None)),
-            ]), false),
-            ("only failed and skipped sources", file(&[
-                (Hls, source("failed", None, None)),
-                (Thumbnail, source("skipped", None, None)),
-            ]), true),
-            ("one of several near expiry", file(&[(Download, ready(3600)), (Preview, ready(20))]), true),
-            ("unknown status is ignored like failed", file(&[(Download, ready(3600)), (Hls, source("transcoding", None, None))]), false),
-            ("only a permanent public copy", file(&[(StaticPublicPreview, source("ready", Some("https://pub/x"), None))]), false),
+            (
+                "ready URL expiring exactly at the margin",
+                file(&[(Download, ready(60))]),
+                true,
+            ),
+            (
+                "ready URL expiring just beyond the margin",
+                file(&[(Download, ready(61))]),
+                false,
+            ),
+            (
+                "ready URL without expiry",
+                file(&[(Download, source("ready", Some("https://x"), None))]),
+                false,
+            ),
+            (
+                "ready without a URL",
+                file(&[(Download, ready(3600)), (Preview, source("ready", None, None))]),
+                true,
+            ),
+            (
+                "ready with an empty URL",
+                file(&[(Download, source("ready", Some(""), Some(3600)))]),
+                true,
+            ),
+            (
+                "a pending source",
+                file(&[(Download, ready(3600)), (Hls, source("pending", None, None))]),
+                true,
+            ),
+            (
+                "pending thumbnail",
+                file(&[(Download, ready(3600)), (Thumbnail, source("pending", None, None))]),
+                true,
+            ),
+            (
+                "failed and skipped are ignored",
+                file(&[
+                    (Download, ready(3600)),
+                    (Hls, source("failed", None, None)),
+                    (Thumbnail, source("skipped", None, None)),
+                ]),
+                false,
+            ),
+            (
+                "only failed and skipped sources",
+                file(&[
+                    (Hls, source("failed", None, None)),
+                    (Thumbnail, source("skipped", None, None)),
+                ]),
+                true,
+            ),
+            (
+                "one of several near expiry",
+                file(&[(Download, ready(3600)), (Preview, ready(20))]),
+                true,
+            ),
+            (
+                "unknown status is ignored like failed",
+                file(&[(Download, ready(3600)), (Hls, source("transcoding", None, None))]),
+                false,
+            ),
+            (
+                "only a permanent public copy",
+                file(&[(StaticPublicPreview, source("ready", Some("https://pub/x"), None))]),
+                false,
+            ),
         ];
         for (what, file, expected) in cases {
             assert_eq!(file.needs_hydration(now()), expected, "{what}");
         }
         let soon = file(&[(Download, ready(100))]);
         assert!(!soon.needs_hydration(now()));
-        assert!(soon.needs_hydration_with_margin(now(), Duration::from_secs(120)), "a wider margin");
+        assert!(
+            soon.needs_hydration_with_margin(now(), Duration::from_secs(120)),
+            "a wider margin"
+        );
     }
 
     #[test]
     fn urls_and_expiry_come_from_ready_sources_only() {
         use Rendition::*;
-        let f = file(&[(Download, ready(500)), (Preview, ready(200)), (Hls, source("pending", Some("https://h"), Some(10)))]);
+        let f = file(&[
+            (Download, ready(500)),
+            (Preview, ready(200)),
+            (Hls, source("pending", Some("https://h"), Some(10))),
+        ]);
         assert_eq!(f.download_url(), Some("https://cdn/x?sig=1"));
         assert_eq!(f.hls_url(), None);
         assert_eq!(f.expires_at(), Some(now() + Duration::from_secs(200)));
         assert_eq!(f.sources().count(), 3);
-        assert!(f.source(Preview).unwrap().is_expired_at(now() + Duration::from_secs(200)));
+        assert!(f
+            .source(Preview)
+            .unwrap()
+            .is_expired_at(now() + Duration::from_secs(200)));
         let odd = source("ready", Some("u"), None);
-        let nan = FileSource { expires_at: Some(f64::NAN), ..odd.clone() };
+        let nan = FileSource {
+            expires_at: Some(f64::NAN),
+            ..odd.clone()
+        };
         assert_eq!(nan.expires_at(), None, "a nonsense expiry is no expiry, not a panic");
-        assert_eq!(FileSource { expires_at: Some(1e300), ..odd }.expires_at(), None);
+        assert_eq!(
+            FileSource {
+                expires_at: Some(1e300),
+                ..odd
+            }
+            .expires_at(),
+            None
+        );
     }
 }

@@ -80,7 +80,11 @@ impl Files {
 
     /// One of the operations on a single file id. The returned future owns
     /// what it needs, so it can be stored or spawned.
-    fn file_call(&self, operation: Operation, file_id: &str) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+    fn file_call(
+        &self,
+        operation: Operation,
+        file_id: &str,
+    ) -> impl Future<Output = Result<File, Error>> + Send + 'static {
         let client = self.client.clone();
         let checked = check_file_id(file_id).map(str::to_owned);
         async move {
@@ -103,7 +107,10 @@ impl Files {
     /// `files.create_upload("clip.mp4")`. Retried only where the server
     /// cannot have created the file (429, refused connection, 503 with
     /// `Retry-After`).
-    pub fn create_upload(&self, request: impl Into<CreateFileUploadRequest>) -> BoxFuture<'static, Result<FileUploadResponse, Error>> {
+    pub fn create_upload(
+        &self,
+        request: impl Into<CreateFileUploadRequest>,
+    ) -> BoxFuture<'static, Result<FileUploadResponse, Error>> {
         // Boxed: an `impl Future` here would capture the borrow of `self`
         // (edition 2021 rules with a generic argument), and the future must
         // be free to outlive the `Files` handle.
@@ -111,7 +118,9 @@ impl Files {
         let client = self.client.clone();
         Box::pin(async move {
             if request.display_name.trim().is_empty() {
-                return Err(Error::invalid_input("the upload's display name is empty; give the file a name"));
+                return Err(Error::invalid_input(
+                    "the upload's display name is empty; give the file a name",
+                ));
             }
             let generated = client.generated(Operation::CreateFileUpload);
             client.call(&generated, generated.create_file_upload(&request)).await

@@ -137,8 +137,17 @@ impl Files {
         S: Into<String>,
     {
         let mut seen = HashSet::new();
-        let ids = ids.into_iter().map(Into::into).filter(|id: &String| seen.insert(id.clone())).collect();
-        HydrateMany { files: self.clone(), ids, concurrency: DEFAULT_HYDRATE_CONCURRENCY, running: None }
+        let ids = ids
+            .into_iter()
+            .map(Into::into)
+            .filter(|id: &String| seen.insert(id.clone()))
+            .collect();
+        HydrateMany {
+            files: self.clone(),
+            ids,
+            concurrency: DEFAULT_HYDRATE_CONCURRENCY,
+            running: None,
+        }
     }
 
     /// Keeps a freshly hydrated file in the cache, if there is one.
@@ -242,7 +251,10 @@ mod tests {
     use crate::{types::FileSource, FileScope, FileSourceStatus};
 
     fn file_expiring_in(secs: i64) -> File {
-        let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs_f64();
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
         serde_json::from_value(serde_json::json!({
             "fileId": "f", "scope": FileScope::Global,
             "downloadSource": FileSource { status: FileSourceStatus::Ready, url: Some("https://x/y".into()),
@@ -256,7 +268,10 @@ mod tests {
         let now = SystemTime::now();
         let margin = Duration::from_secs(60);
         let lifetime = usable_for(&file_expiring_in(3600), margin, now);
-        assert!(lifetime > Duration::from_secs(3530) && lifetime <= Duration::from_secs(3541), "{lifetime:?}");
+        assert!(
+            lifetime > Duration::from_secs(3530) && lifetime <= Duration::from_secs(3541),
+            "{lifetime:?}"
+        );
         assert_eq!(usable_for(&file_expiring_in(30), margin, now), Duration::ZERO);
     }
 }

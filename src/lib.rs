@@ -12,9 +12,9 @@ mod hydration;
 mod operation;
 mod redact;
 mod retry;
-mod transfer;
 #[cfg(feature = "schemars")]
 pub mod schema;
+mod transfer;
 
 /// Code generated from `spec/openapi.yaml` by `cargo xtask regen`. Not edited
 /// by hand, not formatted by rustfmt (its layout is the generator's).
@@ -34,12 +34,12 @@ pub use error::{ApiFailure, Error, TimeoutKind};
 pub use file::{Rendition, DEFAULT_EXPIRY_MARGIN};
 pub use files::{Files, ListRequest, SearchRequest};
 pub use hydration::{HydrateMany, DEFAULT_HYDRATE_CONCURRENCY};
+pub use retry::{Decision, Idempotency, Outcome, RetryPolicy};
 pub use transfer::{
     download::{DownloadRequest, Downloaded, DEFAULT_READ_TIMEOUT},
     upload::{UploadOptions, UploadSource, DEFAULT_PROCESSING_TIMEOUT},
     Progress,
 };
-pub use retry::{Decision, Idempotency, Outcome, RetryPolicy};
 pub use types::FileSource;
 
 /// A stored file: the API's `StorageFile`, with helpers for its signed URLs.

@@ -17,12 +17,21 @@ async fn a_dropped_call_sends_no_further_retries() {
     let busy = server
         .mock_async(|when, then| {
             when.method(POST).path("/v1/files/slow/hydrate");
-            then.status(503).header("retry-after", "1").json_body(json!({"message": "busy"}));
+            then.status(503)
+                .header("retry-after", "1")
+                .json_body(json!({"message": "busy"}));
         })
         .await;
-    let client = Client::builder().api_key(KEY).base_url(server.base_url()).build().unwrap();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
     let call = client.files().hydrate("slow");
-    assert!(tokio::time::timeout(Duration::from_millis(300), call).await.is_err(), "still waiting to retry");
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), call).await.is_err(),
+        "still waiting to retry"
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(busy.calls_async().await, 1, "the retry died with the dropped future");
 }
@@ -38,12 +47,28 @@ async fn a_dropped_cache_leader_does_not_poison_the_cache() {
             then.status(200).json_body(fresh).delay(Duration::from_millis(400));
         })
         .await;
-    let client = Client::builder().api_key(KEY).base_url(server.base_url()).hydration_cache(10).build().unwrap();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .hydration_cache(10)
+        .build()
+        .unwrap();
     let files = client.files();
-    assert!(tokio::time::timeout(Duration::from_millis(50), files.get_hydrated("lead")).await.is_err());
-    let file = tokio::time::timeout(Duration::from_secs(10), files.get_hydrated("lead")).await.unwrap().unwrap();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(50), files.get_hydrated("lead"))
+            .await
+            .is_err()
+    );
+    let file = tokio::time::timeout(Duration::from_secs(10), files.get_hydrated("lead"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(file.id(), "lead");
-    assert_eq!(get.calls_async().await, 2, "the abandoned load was not awaited forever nor cached");
+    assert_eq!(
+        get.calls_async().await,
+        2,
+        "the abandoned load was not awaited forever nor cached"
+    );
 }
 
 #[tokio::test]
@@ -69,7 +94,11 @@ async fn a_dropped_download_leaves_no_partial_file() {
                 "downloadSource": {"status": "ready", "url": format!("{storage}/big.mp4?sig=S"), "expiresAt": 4102444800.0}}));
         })
         .await;
-    let client = Client::builder().api_key(KEY).base_url(server.base_url()).build().unwrap();
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("big.mp4");
     let (tx, rx) = tokio::sync::oneshot::channel();

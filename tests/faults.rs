@@ -10,13 +10,18 @@ use videogen_fake::{FakeVideoGen, Fault, Route, SeedFile};
 const ID: &str = "vg_file_fault";
 
 async fn fake() -> FakeVideoGen {
-    FakeVideoGen::builder().file(SeedFile::video(ID).bytes(4096)).start().await
+    FakeVideoGen::builder()
+        .file(SeedFile::video(ID).bytes(4096))
+        .start()
+        .await
 }
 
 /// Retries fast (10 ms backoff) so the matrix runs quickly; server hints are
 /// still honoured.
 fn client(fake: &FakeVideoGen, retries: u32) -> Client {
-    let policy = RetryPolicy::default().max_retries(retries).initial_backoff(Duration::from_millis(10));
+    let policy = RetryPolicy::default()
+        .max_retries(retries)
+        .initial_backoff(Duration::from_millis(10));
     fake.client_builder().retry_policy(policy).build().unwrap()
 }
 
@@ -27,19 +32,26 @@ fn attempts(fake: &FakeVideoGen, route: Route) -> usize {
 #[tokio::test]
 async fn rate_limited_then_success_waits_as_told() {
     let fake = fake().await;
-    fake.faults().on(Route::HydrateFile).once(Fault::rate_limited(Duration::from_secs(1)));
+    fake.faults()
+        .on(Route::HydrateFile)
+        .once(Fault::rate_limited(Duration::from_secs(1)));
     let file = client(&fake, 3).files().hydrate(ID).await.unwrap();
     assert!(file.download_url().is_some());
     let log = fake.requests_to(Route::HydrateFile);
     assert_eq!(log.len(), 2);
     let waited = log[1].at.duration_since(log[0].at).unwrap();
-    assert!(waited >= Duration::from_millis(950), "Retry-After: 1 was honoured, waited {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(950),
+        "Retry-After: 1 was honoured, waited {waited:?}"
+    );
 }
 
 #[tokio::test]
 async fn two_503s_then_success() {
     let fake = fake().await;
-    fake.faults().on(Route::HydrateFile).sequence([Fault::status(503), Fault::status(503)]);
+    fake.faults()
+        .on(Route::HydrateFile)
+        .sequence([Fault::status(503), Fault::status(503)]);
     client(&fake, 3).files().hydrate(ID).await.unwrap();
     assert_eq!(attempts(&fake, Route::HydrateFile), 3);
 }
@@ -52,7 +64,11 @@ async fn persistent_503_fails_after_exactly_max_retries_plus_one() {
         let err = client(&fake, retries).files().get(ID).await.unwrap_err();
         assert_eq!(err.status().unwrap().as_u16(), 503);
         assert!(err.is_retryable());
-        assert_eq!(attempts(&fake, Route::GetFile), retries as usize + 1, "max_retries({retries})");
+        assert_eq!(
+            attempts(&fake, Route::GetFile),
+            retries as usize + 1,
+            "max_retries({retries})"
+        );
     }
 }
 
@@ -85,23 +101,48 @@ async fn a_broken_body_without_retries_is_a_transport_error() {
 #[tokio::test]
 async fn a_server_slower_than_the_timeout_times_out_per_attempt() {
     let fake = fake().await;
-    fake.faults().on(Route::HydrateFile).always(Fault::latency(Duration::from_secs(3)));
+    fake.faults()
+        .on(Route::HydrateFile)
+        .always(Fault::latency(Duration::from_secs(3)));
     let client = fake
         .client_builder()
         .timeout(Duration::from_millis(200))
-        .retry_policy(RetryPolicy::default().max_retries(1).initial_backoff(Duration::from_millis(10)))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(1)
+                .initial_backoff(Duration::from_millis(10)),
+        )
         .build()
         .unwrap();
     let err = client.files().hydrate(ID).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Attempt, .. }), "{err:?}");
-    assert_eq!(attempts(&fake, Route::HydrateFile), 2, "a timed-out idempotent call is retried once");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: TimeoutKind::Attempt,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        attempts(&fake, Route::HydrateFile),
+        2,
+        "a timed-out idempotent call is retried once"
+    );
 }
 
 #[tokio::test]
 async fn the_call_deadline_bounds_everything() {
     let fake = fake().await;
-    fake.faults().on(Route::HydrateFile).always(Fault::rate_limited(Duration::from_secs(30)));
-    let client = fake.client_builder().call_timeout(Duration::from_secs(2)).build().unwrap();
+    fake.faults()
+        .on(Route::HydrateFile)
+        .always(Fault::rate_limited(Duration::from_secs(30)));
+    let client = fake
+        .client_builder()
+        .call_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
     let err = client.files().hydrate(ID).await.unwrap_err();
     // The 30 s wait cannot fit in the deadline, so no retry starts: the real
     // error comes back at once instead of a timeout.
@@ -126,7 +167,11 @@ async fn a_non_json_502_is_retried_and_then_reported_with_its_status() {
 #[tokio::test]
 async fn a_401_is_not_retried() {
     let fake = fake().await;
-    let client = Client::builder().base_url(fake.base_url()).api_key("wrong").build().unwrap();
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .api_key("wrong")
+        .build()
+        .unwrap();
     let err = client.files().hydrate(ID).await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 401);
     assert_eq!(err.code(), Some("invalid_api_key"));
@@ -148,7 +193,11 @@ async fn create_upload_is_not_retried_after_a_500() {
     fake.faults().on(Route::CreateFileUpload).once(Fault::status(500));
     let err = client(&fake, 3).files().create_upload("clip.mp4").await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 500);
-    assert_eq!(attempts(&fake, Route::CreateFileUpload), 1, "the file may already exist");
+    assert_eq!(
+        attempts(&fake, Route::CreateFileUpload),
+        1,
+        "the file may already exist"
+    );
 }
 
 #[tokio::test]
@@ -156,23 +205,34 @@ async fn create_upload_is_retried_where_the_server_cannot_have_acted() {
     let fake = fake().await;
     fake.faults().on(Route::CreateFileUpload).sequence([
         Fault::rate_limited(Duration::ZERO),
-        Fault::Unavailable { retry_after: Duration::ZERO },
+        Fault::Unavailable {
+            retry_after: Duration::ZERO,
+        },
     ]);
     let created = client(&fake, 3).files().create_upload("clip.mp4").await.unwrap();
     assert!(created.upload_url.starts_with(fake.base_url()));
     assert_eq!(attempts(&fake, Route::CreateFileUpload), 3);
 
-    fake.faults().on(Route::CreateFileUpload).sequence([Fault::status(503), Fault::status(502), Fault::status(504)]);
+    fake.faults()
+        .on(Route::CreateFileUpload)
+        .sequence([Fault::status(503), Fault::status(502), Fault::status(504)]);
     for _ in 0..3 {
         assert!(client(&fake, 3).files().create_upload("again.mp4").await.is_err());
     }
-    assert_eq!(attempts(&fake, Route::CreateFileUpload), 3 + 3, "no Retry-After: one attempt each");
+    assert_eq!(
+        attempts(&fake, Route::CreateFileUpload),
+        3 + 3,
+        "no Retry-After: one attempt each"
+    );
 }
 
 #[tokio::test]
 async fn a_rate_limited_batch_slows_down_instead_of_failing() {
     let ids: Vec<String> = (0..40).map(|i| format!("vg_file_batch_{i}")).collect();
-    let fake = FakeVideoGen::builder().files(ids.iter().map(|id| SeedFile::image(id.as_str()))).start().await;
+    let fake = FakeVideoGen::builder()
+        .files(ids.iter().map(|id| SeedFile::image(id.as_str())))
+        .start()
+        .await;
     fake.faults().rate_limit(15, Duration::from_secs(1));
     let files = client(&fake, 3).files();
     let results: Vec<_> = files.hydrate_many(ids.clone()).concurrency(8).collect().await;
@@ -180,7 +240,14 @@ async fn a_rate_limited_batch_slows_down_instead_of_failing() {
     for (id, result) in &results {
         assert!(result.is_ok(), "{id}: {:?}", result.as_ref().err());
     }
-    let limited = fake.requests_to(Route::HydrateFile).iter().filter(|r| r.status == Some(429)).count();
+    let limited = fake
+        .requests_to(Route::HydrateFile)
+        .iter()
+        .filter(|r| r.status == Some(429))
+        .count();
     assert!(limited > 0, "the limit was hit, so the shared back-off was exercised");
-    assert!(limited < 40, "the batch paused together instead of each call burning its retries: {limited} refusals");
+    assert!(
+        limited < 40,
+        "the batch paused together instead of each call burning its retries: {limited} refusals"
+    );
 }

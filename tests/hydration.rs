@@ -28,8 +28,13 @@ fn file_expiring(id: &str, expires_in: f64) -> Value {
 }
 
 fn client(server: &MockServer, cache: bool) -> Client {
-    let builder = Client::builder().api_key(KEY).base_url(server.base_url()).disable_retries();
-    if cache { builder.hydration_cache(1000) } else { builder }.build().unwrap()
+    let builder = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .disable_retries();
+    if cache { builder.hydration_cache(1000) } else { builder }
+        .build()
+        .unwrap()
 }
 
 struct Counted {
@@ -66,7 +71,10 @@ async fn a_fresh_file_needs_one_get_and_no_hydrate() {
     let counts = serve(server, "fresh", file_expiring("fresh", 3600.0)).await;
     let file = client(server, false).files().get_hydrated("fresh").await.unwrap();
     assert!(file.download_url().is_some());
-    assert_eq!((counts.get.calls_async().await, counts.hydrate.calls_async().await), (1, 0));
+    assert_eq!(
+        (counts.get.calls_async().await, counts.hydrate.calls_async().await),
+        (1, 0)
+    );
 }
 
 #[tokio::test]
@@ -84,7 +92,11 @@ async fn stale_files_get_exactly_one_hydrate() {
         let counts = serve(server, id, stored).await;
         let file = client(server, false).files().get_hydrated(id).await.unwrap();
         assert!(!file.needs_hydration(SystemTime::now()), "{id} came back usable");
-        assert_eq!((counts.get.calls_async().await, counts.hydrate.calls_async().await), (1, 1), "{id}");
+        assert_eq!(
+            (counts.get.calls_async().await, counts.hydrate.calls_async().await),
+            (1, 1),
+            "{id}"
+        );
     }
 }
 
@@ -96,7 +108,10 @@ async fn with_the_cache_a_second_call_makes_no_request() {
     let first = files.get_hydrated("cached").await.unwrap();
     let second = files.get_hydrated("cached").await.unwrap();
     assert_eq!(first, second);
-    assert_eq!((counts.get.calls_async().await, counts.hydrate.calls_async().await), (1, 1));
+    assert_eq!(
+        (counts.get.calls_async().await, counts.hydrate.calls_async().await),
+        (1, 1)
+    );
     files.invalidate("cached").await;
     files.get_hydrated("cached").await.unwrap();
     assert_eq!(counts.get.calls_async().await, 2, "invalidate forces a fetch");
@@ -128,11 +143,24 @@ async fn errors_are_not_cached() {
         })
         .await;
     let files = client(server, true).files();
-    assert_eq!(files.get_hydrated("flaky").await.unwrap_err().status().unwrap().as_u16(), 500);
+    assert_eq!(
+        files
+            .get_hydrated("flaky")
+            .await
+            .unwrap_err()
+            .status()
+            .unwrap()
+            .as_u16(),
+        500
+    );
     failing.delete_async().await;
     let counts = serve(server, "flaky", file_expiring("flaky", 3600.0)).await;
     assert!(files.get_hydrated("flaky").await.is_ok());
-    assert_eq!(counts.get.calls_async().await, 1, "the failure was not served from the cache");
+    assert_eq!(
+        counts.get.calls_async().await,
+        1,
+        "the failure was not served from the cache"
+    );
 }
 
 #[tokio::test]
@@ -146,7 +174,10 @@ async fn ensure_hydrated_skips_the_get_and_hydrates_only_when_needed() {
     let stale: videogen::File = serde_json::from_value(file_expiring("held", 10.0)).unwrap();
     let renewed = files.ensure_hydrated(stale).await.unwrap();
     assert!(renewed.expires_at().unwrap() > SystemTime::now() + Duration::from_secs(3000));
-    assert_eq!((counts.get.calls_async().await, counts.hydrate.calls_async().await), (0, 1));
+    assert_eq!(
+        (counts.get.calls_async().await, counts.hydrate.calls_async().await),
+        (0, 1)
+    );
 }
 
 #[tokio::test]
@@ -159,7 +190,8 @@ async fn hydrate_many_collapses_duplicates_and_reports_each_id() {
     let missing = server
         .mock_async(|when, then| {
             when.method(POST).path("/v1/files/zz/hydrate");
-            then.status(404).json_body(json!({"message": "not found", "code": "not_found"}));
+            then.status(404)
+                .json_body(json!({"message": "not found", "code": "not_found"}));
         })
         .await;
     let files = client(server, false).files();
@@ -186,7 +218,11 @@ fn futures_are_send_and_static_so_services_can_spawn_them() {
     // Futures own what they need: built from a temporary `Files`, stored, spawned later.
     assert_send(&client.files().get("x"));
     assert_send(&client.files().create_upload("name"));
-    assert_send(&client.files().ensure_hydrated(serde_json::from_value(json!({"fileId": "x", "scope": "GLOBAL"})).unwrap()));
+    assert_send(
+        &client
+            .files()
+            .ensure_hydrated(serde_json::from_value(json!({"fileId": "x", "scope": "GLOBAL"})).unwrap()),
+    );
     let files = client.files();
     assert_send(&files.get_hydrated("x"));
     assert_send(&files.hydrate("x"));

@@ -11,7 +11,12 @@ use videogen_fake::{FakeVideoGen, Route, SeedFile, UrlsOnRead};
 const TTL: Duration = Duration::from_secs(3600);
 
 async fn fake(urls_on_read: UrlsOnRead, seed: SeedFile) -> FakeVideoGen {
-    FakeVideoGen::builder().url_ttl(TTL).urls_on_read(urls_on_read).file(seed).start().await
+    FakeVideoGen::builder()
+        .url_ttl(TTL)
+        .urls_on_read(urls_on_read)
+        .file(seed)
+        .start()
+        .await
 }
 
 fn counts(fake: &FakeVideoGen) -> (u64, u64) {
@@ -36,11 +41,17 @@ async fn fresh_urls_cost_one_get_and_no_hydrate() {
 
 #[tokio::test]
 async fn expired_and_near_expiry_urls_cost_exactly_one_hydrate() {
-    for (what, age) in [("expired", TTL + Duration::from_secs(5)), ("near expiry", TTL - Duration::from_secs(30))] {
+    for (what, age) in [
+        ("expired", TTL + Duration::from_secs(5)),
+        ("near expiry", TTL - Duration::from_secs(30)),
+    ] {
         let fake = fake(UrlsOnRead::LastMinted, SeedFile::video("f")).await;
         mint_aged(&fake, "f", age).await;
         let file = fake.client().files().get_hydrated("f").await.unwrap();
-        assert!(!file.needs_hydration(std::time::SystemTime::now()), "{what}: usable afterwards");
+        assert!(
+            !file.needs_hydration(std::time::SystemTime::now()),
+            "{what}: usable afterwards"
+        );
         assert_eq!(counts(&fake), (1, 1), "{what}");
     }
 }
@@ -51,9 +62,17 @@ async fn url_less_and_pending_files_cost_exactly_one_hydrate() {
     url_less.client().files().get_hydrated("f").await.unwrap();
     assert_eq!(counts(&url_less), (1, 1), "ready without a URL");
 
-    let pending = fake(UrlsOnRead::Fresh, SeedFile::video("f").status(FileSourceStatus::Pending)).await;
+    let pending = fake(
+        UrlsOnRead::Fresh,
+        SeedFile::video("f").status(FileSourceStatus::Pending),
+    )
+    .await;
     let file = pending.client().files().get_hydrated("f").await.unwrap();
-    assert_eq!(file.download_source.unwrap().status, FileSourceStatus::Pending, "still processing");
+    assert_eq!(
+        file.download_source.unwrap().status,
+        FileSourceStatus::Pending,
+        "still processing"
+    );
     assert_eq!(counts(&pending), (1, 1), "pending");
 }
 

@@ -66,31 +66,47 @@ async fn trace_output_never_contains_the_key_or_signed_queries() {
         .await;
     server
         .mock_async(|when, then| {
-            when.method(GET).path("/cdn/file.bin").query_param("token", DOWNLOAD_SECRET).header_missing("authorization");
+            when.method(GET)
+                .path("/cdn/file.bin")
+                .query_param("token", DOWNLOAD_SECRET)
+                .header_missing("authorization");
             then.status(200).body("hello bytes");
         })
         .await;
     server
         .mock_async(|when, then| {
             when.method(POST).path("/v1/files/limited/hydrate");
-            then.status(429).header("retry-after", "0").json_body(json!({"message": "slow"}));
+            then.status(429)
+                .header("retry-after", "0")
+                .json_body(json!({"message": "slow"}));
         })
         .await;
     server
         .mock_async(|when, then| {
             when.method(POST).path("/v1/files/upload");
-            then.status(200).json_body(json!({"fileId": "vg_file_log", "uploadUrl": format!("{base}/put?sig={UPLOAD_SECRET}")}));
+            then.status(200)
+                .json_body(json!({"fileId": "vg_file_log", "uploadUrl": format!("{base}/put?sig={UPLOAD_SECRET}")}));
         })
         .await;
     let put = server
         .mock_async(|when, then| {
-            when.method(PUT).path("/put").header_missing("authorization").body("12345");
+            when.method(PUT)
+                .path("/put")
+                .header_missing("authorization")
+                .body("12345");
             then.status(200);
         })
         .await;
 
-    let policy = RetryPolicy::default().max_retries(1).initial_backoff(Duration::from_millis(1));
-    let client = Client::builder().api_key(KEY).base_url(base.as_str()).retry_policy(policy).build().unwrap();
+    let policy = RetryPolicy::default()
+        .max_retries(1)
+        .initial_backoff(Duration::from_millis(1));
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(base.as_str())
+        .retry_policy(policy)
+        .build()
+        .unwrap();
     let files = client.files();
     files.hydrate("vg_file_log").await.unwrap();
     assert!(files.hydrate("limited").await.is_err());
@@ -98,14 +114,25 @@ async fn trace_output_never_contains_the_key_or_signed_queries() {
     let downloaded = files.download("vg_file_log", dir.path().join("out.bin")).await.unwrap();
     assert_eq!(std::fs::read(&downloaded.path).unwrap(), b"hello bytes");
     let source = UploadSource::reader(&b"12345"[..], 5);
-    let uploaded = files.upload(source, UploadOptions::new().display_name("log.txt")).await.unwrap();
+    let uploaded = files
+        .upload(source, UploadOptions::new().display_name("log.txt"))
+        .await
+        .unwrap();
     assert_eq!(uploaded.id(), "vg_file_log");
     put.assert_async().await;
-    let bad_key = Client::builder().api_key(KEY).base_url("http://127.0.0.1:1").disable_retries().build().unwrap();
+    let bad_key = Client::builder()
+        .api_key(KEY)
+        .base_url("http://127.0.0.1:1")
+        .disable_retries()
+        .build()
+        .unwrap();
     assert!(bad_key.files().get("x").await.is_err());
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("videogen.call") && logs.contains("hydrateFile"), "the capture saw our spans:\n{logs}");
+    assert!(
+        logs.contains("videogen.call") && logs.contains("hydrateFile"),
+        "the capture saw our spans:\n{logs}"
+    );
     assert!(logs.contains("retrying"), "the retry was logged");
     assert!(logs.contains("hyper"), "the HTTP stack's own records were captured too");
     for secret in [KEY, DOWNLOAD_SECRET, UPLOAD_SECRET] {

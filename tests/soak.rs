@@ -39,7 +39,9 @@ async fn twenty_thousand_calls_with_five_percent_faults() {
         Fault::Truncate,
         Fault::html(502),
         Fault::status(500),
-        Fault::Unavailable { retry_after: Duration::ZERO },
+        Fault::Unavailable {
+            retry_after: Duration::ZERO,
+        },
     ];
     let per_file = CALLS / FILES;
     let mut injected = 0;
@@ -47,12 +49,17 @@ async fn twenty_thousand_calls_with_five_percent_faults() {
         let position = n % per_file;
         let mut script = vec![Fault::Pass; position];
         script.push(kinds[n % kinds.len()].clone());
-        fake.faults().on(Route::HydrateFile).for_file(id.as_str()).sequence(script);
+        fake.faults()
+            .on(Route::HydrateFile)
+            .for_file(id.as_str())
+            .sequence(script);
         injected += 1;
     }
     assert_eq!(injected * FAULT_EVERY, CALLS, "5% of calls meet a fault");
 
-    let policy = RetryPolicy::default().max_retries(3).initial_backoff(Duration::from_millis(1));
+    let policy = RetryPolicy::default()
+        .max_retries(3)
+        .initial_backoff(Duration::from_millis(1));
     let client = fake.client_builder().retry_policy(policy).build().unwrap();
     let files = client.files();
     let started = Instant::now();
@@ -80,12 +87,19 @@ async fn twenty_thousand_calls_with_five_percent_faults() {
     assert_eq!(ok, CALLS, "every call came back");
     assert_eq!(fake.faults().pending(), 0, "every scripted fault was met");
     let requests = fake.count(Route::HydrateFile) as usize;
-    assert_eq!(requests, CALLS + injected, "exactly one retry per injected fault, none beyond");
+    assert_eq!(
+        requests,
+        CALLS + injected,
+        "exactly one retry per injected fault, none beyond"
+    );
     let growth = rss_end.saturating_sub(rss_after_warmup);
     println!(
         "soak: {CALLS} calls, {injected} faults, {requests} requests in {elapsed:.2?} ({:.0} calls/s); \
          RSS {rss_after_warmup} KiB after 25%, {rss_end} KiB at the end (+{growth} KiB)",
         CALLS as f64 / elapsed.as_secs_f64()
     );
-    assert!(growth < 32 * 1024, "memory stays flat: grew {growth} KiB over 15,000 calls");
+    assert!(
+        growth < 32 * 1024,
+        "memory stays flat: grew {growth} KiB over 15,000 calls"
+    );
 }

@@ -16,13 +16,21 @@ use videogen_fake::{FakeVideoGen, Fault, Route, SeedFile};
 const MIB: u64 = 1 << 20;
 
 fn no_partial_files(dir: &std::path::Path) -> bool {
-    std::fs::read_dir(dir).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".part"))
+    std::fs::read_dir(dir)
+        .unwrap()
+        .all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".part"))
 }
 
 #[tokio::test]
 async fn a_64_mib_download_survives_a_dropped_connection() {
-    let fake = FakeVideoGen::builder().file(SeedFile::video("vg_file_big").bytes(64 * MIB)).start().await;
-    fake.faults().on(Route::Download).for_file("vg_file_big").once(Fault::DropAfter(20 * MIB));
+    let fake = FakeVideoGen::builder()
+        .file(SeedFile::video("vg_file_big").bytes(64 * MIB))
+        .start()
+        .await;
+    fake.faults()
+        .on(Route::Download)
+        .for_file("vg_file_big")
+        .once(Fault::DropAfter(20 * MIB));
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("big.mp4");
     let seen = Arc::new(AtomicU64::new(0));
@@ -42,8 +50,17 @@ async fn a_64_mib_download_survives_a_dropped_connection() {
     let ranges = fake.download_ranges("vg_file_big");
     assert_eq!(ranges.len(), 2);
     assert_eq!(ranges[0], None);
-    let resumed_at: u64 = ranges[1].as_deref().unwrap().trim_start_matches("bytes=").trim_end_matches('-').parse().unwrap();
-    assert!(resumed_at >= 20 * MIB - MIB && resumed_at <= 20 * MIB, "resumed near the drop: {resumed_at}");
+    let resumed_at: u64 = ranges[1]
+        .as_deref()
+        .unwrap()
+        .trim_start_matches("bytes=")
+        .trim_end_matches('-')
+        .parse()
+        .unwrap();
+    assert!(
+        resumed_at >= 20 * MIB - MIB && resumed_at <= 20 * MIB,
+        "resumed near the drop: {resumed_at}"
+    );
     assert!(no_partial_files(dir.path()));
 }
 
@@ -67,13 +84,23 @@ async fn an_expired_url_is_rehydrated_once_and_the_download_carries_on() {
     assert_eq!(std::fs::metadata(&dest).unwrap().len(), 4 * MIB);
     let statuses: Vec<_> = fake.requests_to(Route::Download).iter().map(|r| r.status).collect();
     assert_eq!(statuses, [Some(403), Some(200)]);
-    assert_eq!(fake.count(Route::HydrateFile), 2, "the first hydrate, and one re-hydrate");
+    assert_eq!(
+        fake.count(Route::HydrateFile),
+        2,
+        "the first hydrate, and one re-hydrate"
+    );
 }
 
 #[tokio::test]
 async fn expiry_mid_transfer_resumes_with_range_on_a_fresh_url() {
-    let fake = FakeVideoGen::builder().file(SeedFile::video("vg_file_mid").bytes(8 * MIB)).start().await;
-    fake.faults().on(Route::Download).for_file("vg_file_mid").once(Fault::DropAfter(3 * MIB));
+    let fake = FakeVideoGen::builder()
+        .file(SeedFile::video("vg_file_mid").bytes(8 * MIB))
+        .start()
+        .await;
+    fake.faults()
+        .on(Route::Download)
+        .for_file("vg_file_mid")
+        .once(Fault::DropAfter(3 * MIB));
     let clock = fake.clock();
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("mid.mp4");
@@ -93,31 +120,60 @@ async fn expiry_mid_transfer_resumes_with_range_on_a_fresh_url() {
     assert_eq!((done.resumes, done.rehydrations), (1, 1));
     assert!(std::fs::read(&dest).unwrap() == fake.rendition_bytes("vg_file_mid", Rendition::Download).unwrap());
     let ranges = fake.download_ranges("vg_file_mid");
-    assert_eq!(ranges.len(), 3, "first try, the 403 on resume, the resume on a fresh URL");
+    assert_eq!(
+        ranges.len(),
+        3,
+        "first try, the 403 on resume, the resume on a fresh URL"
+    );
     assert!(ranges[1].is_some() && ranges[1] == ranges[2], "{ranges:?}");
 }
 
 #[tokio::test]
 async fn a_failed_download_leaves_nothing_at_dest() {
-    let fake = FakeVideoGen::builder().file(SeedFile::video("vg_file_fail").bytes(2 * MIB)).start().await;
+    let fake = FakeVideoGen::builder()
+        .file(SeedFile::video("vg_file_fail").bytes(2 * MIB))
+        .start()
+        .await;
     fake.faults().on(Route::Download).always(Fault::DropAfter(0));
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("fail.mp4");
-    let err = fake.client().files().download("vg_file_fail", &dest).max_resumes(2).await.unwrap_err();
+    let err = fake
+        .client()
+        .files()
+        .download("vg_file_fail", &dest)
+        .max_resumes(2)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert!(!err.to_string().contains("sig="), "no signed query in the message: {err}");
+    assert!(
+        !err.to_string().contains("sig="),
+        "no signed query in the message: {err}"
+    );
     assert!(!dest.exists());
     assert!(no_partial_files(dir.path()));
-    assert_eq!(fake.count(Route::Download), 3, "the first attempt and two fruitless resumes");
+    assert_eq!(
+        fake.count(Route::Download),
+        3,
+        "the first attempt and two fruitless resumes"
+    );
 }
 
 #[tokio::test]
 async fn a_link_that_keeps_dropping_but_progresses_is_followed_to_the_end() {
-    let fake = FakeVideoGen::builder().file(SeedFile::video("vg_file_flaky").bytes(8 * MIB)).start().await;
+    let fake = FakeVideoGen::builder()
+        .file(SeedFile::video("vg_file_flaky").bytes(8 * MIB))
+        .start()
+        .await;
     fake.faults().on(Route::Download).always(Fault::DropAfter(MIB));
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("flaky.mp4");
-    let done = fake.client().files().download("vg_file_flaky", &dest).max_resumes(2).await.unwrap();
+    let done = fake
+        .client()
+        .files()
+        .download("vg_file_flaky", &dest)
+        .max_resumes(2)
+        .await
+        .unwrap();
     assert_eq!(done.resumes, 7, "one break per MiB, each after progress");
     assert!(std::fs::read(&dest).unwrap() == fake.rendition_bytes("vg_file_flaky", Rendition::Download).unwrap());
 }
@@ -136,13 +192,25 @@ async fn a_rendition_that_is_not_ready_is_a_typed_error() {
         .rendition(Rendition::Thumbnail)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Unavailable { rendition: Rendition::Thumbnail, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Unavailable {
+                rendition: Rendition::Thumbnail,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("thumbnailSource"), "{err}");
 }
 
 #[tokio::test]
 async fn an_upload_goes_from_pending_to_ready() {
-    let fake = FakeVideoGen::builder().processing_delay(Duration::from_millis(300)).start().await;
+    let fake = FakeVideoGen::builder()
+        .processing_delay(Duration::from_millis(300))
+        .start()
+        .await;
     let payload: Vec<u8> = (0..MIB as u32).map(|i| (i % 251) as u8).collect();
     let sent = Arc::new(AtomicU64::new(0));
     let progress = sent.clone();
@@ -154,7 +222,10 @@ async fn an_upload_goes_from_pending_to_ready() {
     let file = fake
         .client()
         .files()
-        .upload(UploadSource::reader(std::io::Cursor::new(payload.clone()), MIB), options)
+        .upload(
+            UploadSource::reader(std::io::Cursor::new(payload.clone()), MIB),
+            options,
+        )
         .await
         .unwrap();
     assert!(file.download_url().is_some(), "ready and hydrated");
@@ -164,7 +235,11 @@ async fn an_upload_goes_from_pending_to_ready() {
     assert_eq!(received.bytes.as_deref(), Some(&payload[..]));
     assert_eq!(received.content_type.as_deref(), Some("video/mp4"));
     let put = &fake.requests_to(Route::Upload)[0];
-    assert_eq!(put.header("authorization"), None, "the API key never goes to the storage URL");
+    assert_eq!(
+        put.header("authorization"),
+        None,
+        "the API key never goes to the storage URL"
+    );
     assert!(fake.count(Route::HydrateFile) >= 2, "polled while pending");
 }
 
@@ -175,28 +250,66 @@ async fn an_upload_from_a_path_takes_its_name_and_type_from_the_file() {
     let path = dir.path().join("poster.png");
     std::fs::write(&path, b"\x89PNG fake image").unwrap();
     let options = UploadOptions::new().poll_interval(Duration::from_millis(20));
-    let file = fake.client().files().upload(UploadSource::path(&path).await.unwrap(), options).await.unwrap();
+    let file = fake
+        .client()
+        .files()
+        .upload(UploadSource::path(&path).await.unwrap(), options)
+        .await
+        .unwrap();
     assert_eq!(file.display_name.as_deref(), Some("poster.png"));
-    assert_eq!(fake.upload(file.id()).unwrap().content_type.as_deref(), Some("image/png"));
+    assert_eq!(
+        fake.upload(file.id()).unwrap().content_type.as_deref(),
+        Some("image/png")
+    );
 }
 
 #[tokio::test]
 async fn a_failed_upload_is_a_typed_error() {
-    let fake = FakeVideoGen::builder().processing_delay(Duration::from_millis(100)).fail_uploads(true).start().await;
-    let options = UploadOptions::new().display_name("broken.mov").poll_interval(Duration::from_millis(20));
-    let err = fake.client().files().upload(UploadSource::reader(&b"not a movie"[..], 11), options).await.unwrap_err();
-    let Error::UploadFailed { file_id, reason } = &err else { panic!("{err:?}") };
+    let fake = FakeVideoGen::builder()
+        .processing_delay(Duration::from_millis(100))
+        .fail_uploads(true)
+        .start()
+        .await;
+    let options = UploadOptions::new()
+        .display_name("broken.mov")
+        .poll_interval(Duration::from_millis(20));
+    let err = fake
+        .client()
+        .files()
+        .upload(UploadSource::reader(&b"not a movie"[..], 11), options)
+        .await
+        .unwrap_err();
+    let Error::UploadFailed { file_id, reason } = &err else {
+        panic!("{err:?}")
+    };
     assert!(file_id.starts_with("vg_file_"), "{file_id}");
     assert!(reason.contains("failed"), "{reason}");
 }
 
 #[tokio::test]
 async fn an_upload_that_never_finishes_times_out() {
-    let fake = FakeVideoGen::builder().processing_delay(Duration::from_secs(3600)).start().await;
+    let fake = FakeVideoGen::builder()
+        .processing_delay(Duration::from_secs(3600))
+        .start()
+        .await;
     let options = UploadOptions::new()
         .display_name("slow.mp4")
         .poll_interval(Duration::from_millis(20))
         .timeout(Duration::from_millis(300));
-    let err = fake.client().files().upload(UploadSource::reader(&b"bytes"[..], 5), options).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { kind: videogen::TimeoutKind::Processing, .. }), "{err:?}");
+    let err = fake
+        .client()
+        .files()
+        .upload(UploadSource::reader(&b"bytes"[..], 5), options)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: videogen::TimeoutKind::Processing,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }

@@ -112,7 +112,10 @@ impl DownloadRequest {
     pub async fn send(self) -> Result<Downloaded, Error> {
         let file = self.files.get_hydrated(&self.file_id).await?;
         let mut url = ready_url(&file, self.rendition)?;
-        let expected = file.source(self.rendition).and_then(|s| s.file_bytes).and_then(|n| u64::try_from(n).ok());
+        let expected = file
+            .source(self.rendition)
+            .and_then(|s| s.file_bytes)
+            .and_then(|n| u64::try_from(n).ok());
 
         let dir = match self.dest.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -123,11 +126,21 @@ impl DownloadRequest {
             .suffix(".part")
             .tempfile_in(&dir)
             .map_err(|e| Error::io(format!("creating a temporary file in {}", dir.display()), e))?;
-        let handle = temp.as_file().try_clone().map_err(|e| Error::io("opening the temporary file", e))?;
+        let handle = temp
+            .as_file()
+            .try_clone()
+            .map_err(|e| Error::io("opening the temporary file", e))?;
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(handle));
 
         let http = self.files.client().http().clone();
-        let mut state = Transfer { done: 0, total: None, resumes: 0, rehydrations: 0, fruitless: 0, done_at_last_break: 0 };
+        let mut state = Transfer {
+            done: 0,
+            total: None,
+            resumes: 0,
+            rehydrations: 0,
+            fruitless: 0,
+            done_at_last_break: 0,
+        };
         loop {
             let mut request = http.get(&url);
             if state.done > 0 {
@@ -135,7 +148,13 @@ impl DownloadRequest {
             }
             let response = match tokio::time::timeout(self.read_timeout, request.send()).await {
                 Err(_) => {
-                    state.resume_or(self.max_resumes, Error::Timeout { kind: TimeoutKind::Read, after: self.read_timeout })?;
+                    state.resume_or(
+                        self.max_resumes,
+                        Error::Timeout {
+                            kind: TimeoutKind::Read,
+                            after: self.read_timeout,
+                        },
+                    )?;
                     continue;
                 }
                 Ok(Err(e)) => {
@@ -187,17 +206,27 @@ impl DownloadRequest {
         }
 
         out.flush().await.map_err(|e| Error::io("writing the download", e))?;
-        out.get_ref().sync_all().await.map_err(|e| Error::io("flushing the download to disk", e))?;
+        out.get_ref()
+            .sync_all()
+            .await
+            .map_err(|e| Error::io("flushing the download to disk", e))?;
         if let Some(expected) = expected.filter(|_| state.total.is_none()) {
             if expected != state.done {
                 return Err(Error::Transport {
-                    message: format!("download has {} bytes but the file's fileBytes says {expected}", state.done),
+                    message: format!(
+                        "download has {} bytes but the file's fileBytes says {expected}",
+                        state.done
+                    ),
                     source: "size mismatch".into(),
                 });
             }
         }
-        temp.persist(&self.dest)
-            .map_err(|e| Error::io(format!("moving the download into place at {}", self.dest.display()), e.error))?;
+        temp.persist(&self.dest).map_err(|e| {
+            Error::io(
+                format!("moving the download into place at {}", self.dest.display()),
+                e.error,
+            )
+        })?;
         Ok(Downloaded {
             path: self.dest,
             bytes: state.done,
@@ -215,16 +244,24 @@ impl DownloadRequest {
         loop {
             let chunk = match tokio::time::timeout(self.read_timeout, response.chunk()).await {
                 Err(_) => {
-                    return Err(StreamError::Remote(Error::Timeout { kind: TimeoutKind::Read, after: self.read_timeout }))
+                    return Err(StreamError::Remote(Error::Timeout {
+                        kind: TimeoutKind::Read,
+                        after: self.read_timeout,
+                    }))
                 }
                 Ok(Err(e)) => return Err(StreamError::Remote(Error::transport("download", e))),
                 Ok(Ok(None)) => return Ok(()),
                 Ok(Ok(Some(chunk))) => chunk,
             };
-            out.write_all(&chunk).await.map_err(|e| StreamError::Local(Error::io("writing the download", e)))?;
+            out.write_all(&chunk)
+                .await
+                .map_err(|e| StreamError::Local(Error::io("writing the download", e)))?;
             state.done += chunk.len() as u64;
             if let Some(progress) = &self.progress {
-                progress(Progress { bytes_done: state.done, total: state.total });
+                progress(Progress {
+                    bytes_done: state.done,
+                    total: state.total,
+                });
             }
         }
     }
@@ -275,8 +312,14 @@ enum StreamError {
 
 async fn restart(out: &mut BufWriter<tokio::fs::File>, state: &mut Transfer) -> Result<(), Error> {
     out.flush().await.map_err(|e| Error::io("writing the download", e))?;
-    out.get_mut().set_len(0).await.map_err(|e| Error::io("truncating the temporary file", e))?;
-    out.get_mut().seek(SeekFrom::Start(0)).await.map_err(|e| Error::io("rewinding the temporary file", e))?;
+    out.get_mut()
+        .set_len(0)
+        .await
+        .map_err(|e| Error::io("truncating the temporary file", e))?;
+    out.get_mut()
+        .seek(SeekFrom::Start(0))
+        .await
+        .map_err(|e| Error::io("rewinding the temporary file", e))?;
     state.done = 0;
     state.total = None;
     Ok(())
@@ -289,7 +332,11 @@ fn ready_url(file: &File, rendition: Rendition) -> Result<String, Error> {
             rendition,
             status: source.status.to_string(),
         }),
-        None => Err(Error::Unavailable { file_id: file.file_id.clone(), rendition, status: "absent".into() }),
+        None => Err(Error::Unavailable {
+            file_id: file.file_id.clone(),
+            rendition,
+            status: "absent".into(),
+        }),
     }
 }
 

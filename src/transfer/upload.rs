@@ -31,7 +31,10 @@ pub struct UploadSource {
 
 impl std::fmt::Debug for UploadSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UploadSource").field("len", &self.len).field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("UploadSource")
+            .field("len", &self.len)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -43,7 +46,11 @@ impl UploadSource {
         let file = tokio::fs::File::open(path)
             .await
             .map_err(|e| Error::io(format!("opening {} for upload", path.display()), e))?;
-        let len = file.metadata().await.map_err(|e| Error::io(format!("reading the size of {}", path.display()), e))?.len();
+        let len = file
+            .metadata()
+            .await
+            .map_err(|e| Error::io(format!("reading the size of {}", path.display()), e))?
+            .len();
         Ok(UploadSource {
             reader: Box::new(file),
             len,
@@ -55,7 +62,12 @@ impl UploadSource {
     /// Any reader that yields exactly `len` bytes. Give the display name in
     /// the options.
     pub fn reader(reader: impl AsyncRead + Send + Unpin + 'static, len: u64) -> UploadSource {
-        UploadSource { reader: Box::new(reader), len, name: None, content_type: None }
+        UploadSource {
+            reader: Box::new(reader),
+            len,
+            name: None,
+            content_type: None,
+        }
     }
 
     /// The number of bytes that will be sent.
@@ -166,14 +178,19 @@ impl Files {
     /// rendition is ready. Fails with [`Error::UploadFailed`] when processing
     /// failed, or [`Error::Timeout`] after the options' timeout (1 h).
     pub async fn upload(&self, source: UploadSource, options: UploadOptions) -> Result<File, Error> {
-        let display_name = options.display_name.clone().or_else(|| source.name.clone()).ok_or_else(|| {
-            Error::invalid_input("an upload from a reader needs a name: set UploadOptions::display_name")
-        })?;
+        let display_name = options
+            .display_name
+            .clone()
+            .or_else(|| source.name.clone())
+            .ok_or_else(|| {
+                Error::invalid_input("an upload from a reader needs a name: set UploadOptions::display_name")
+            })?;
         let mut request = CreateFileUploadRequest::new(display_name).temporary(options.temporary);
         request.type_ = options.file_type.clone();
         let created = self.create_upload(request).await?;
         let content_type = options.content_type.clone().or_else(|| source.content_type.clone());
-        self.put_bytes(&created.upload_url, source, content_type, options.progress.clone()).await?;
+        self.put_bytes(&created.upload_url, source, content_type, options.progress.clone())
+            .await?;
         self.wait_until_processed(&created.file_id, &options).await
     }
 
@@ -186,14 +203,16 @@ impl Files {
     ) -> Result<(), Error> {
         let len = source.len;
         let mut sent = 0u64;
-        let chunks = tokio_util::io::ReaderStream::with_capacity(source.reader.take(len), 64 * 1024).inspect(
-            move |chunk| {
+        let chunks =
+            tokio_util::io::ReaderStream::with_capacity(source.reader.take(len), 64 * 1024).inspect(move |chunk| {
                 if let (Ok(chunk), Some(progress)) = (chunk, &progress) {
                     sent += chunk.len() as u64;
-                    progress(Progress { bytes_done: sent, total: Some(len) });
+                    progress(Progress {
+                        bytes_done: sent,
+                        total: Some(len),
+                    });
                 }
-            },
-        );
+            });
         // No Authorization: the URL is its own credential, and the API key
         // must never reach a storage host.
         let mut request = self
@@ -240,7 +259,10 @@ impl Files {
             }
             let now = Instant::now();
             if now >= deadline {
-                return Err(Error::Timeout { kind: TimeoutKind::Processing, after: options.timeout });
+                return Err(Error::Timeout {
+                    kind: TimeoutKind::Processing,
+                    after: options.timeout,
+                });
             }
             tokio::time::sleep(interval.min(deadline - now)).await;
             interval = interval.mul_f64(1.5).min(MAX_POLL_INTERVAL);

@@ -20,22 +20,20 @@ async fn main() -> ExitCode {
         Err(error) => return fail(&error),
     };
     let source = match std::env::args().nth(1) {
-        Some(path) => match UploadSource::path(&path).await {
-            Ok(source) => source,
-            Err(error) => return fail(&error),
-        },
+        Some(path) => UploadSource::path(path),
         None => {
             let bytes: Vec<u8> = (0..4u32 << 20).map(|i| (i % 253) as u8).collect();
             let len = bytes.len() as u64;
             UploadSource::reader(std::io::Cursor::new(bytes), len)
         }
     };
-    let bar = ProgressBar::new(source.len());
+    let len = source.byte_len().unwrap_or(0);
+    let bar = ProgressBar::new(len);
     let progress = bar.clone();
     let options = UploadOptions::new()
         .display_name("example upload.bin")
         .on_progress(move |p| progress.set_position(p.bytes_done));
-    eprintln!("uploading {} bytes, then waiting for processing...", source.len());
+    eprintln!("uploading {len} bytes, then waiting for processing...");
     let result = client.files().upload(source, options).await;
     bar.finish_and_clear();
     match result {

@@ -250,12 +250,7 @@ async fn an_upload_from_a_path_takes_its_name_and_type_from_the_file() {
     let path = dir.path().join("poster.png");
     std::fs::write(&path, b"\x89PNG fake image").unwrap();
     let options = UploadOptions::new().poll_interval(Duration::from_millis(20));
-    let file = fake
-        .client()
-        .files()
-        .upload(UploadSource::path(&path).await.unwrap(), options)
-        .await
-        .unwrap();
+    let file = fake.client().files().upload(&path, options).await.unwrap();
     assert_eq!(file.display_name.as_deref(), Some("poster.png"));
     assert_eq!(
         fake.upload(file.id()).unwrap().content_type.as_deref(),

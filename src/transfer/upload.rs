@@ -22,7 +22,23 @@ const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(1500);
 const MAX_POLL_INTERVAL: Duration = Duration::from_secs(15);
 
 /// What to upload: a file on disk, or a reader of known length.
+///
+/// A path converts into a source directly: `files.upload("clip.mp4", options)`.
 pub struct UploadSource {
+    kind: SourceKind,
+}
+
+enum SourceKind {
+    /// Opened when the upload starts; name and type come from the path.
+    Path(PathBuf),
+    Reader {
+        reader: Box<dyn AsyncRead + Send + Unpin>,
+        len: u64,
+    },
+}
+
+/// An opened source, ready to stream.
+struct Opened {
     reader: Box<dyn AsyncRead + Send + Unpin>,
     len: u64,
     name: Option<String>,
@@ -31,53 +47,97 @@ pub struct UploadSource {
 
 impl std::fmt::Debug for UploadSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UploadSource")
-            .field("len", &self.len)
-            .field("name", &self.name)
-            .finish_non_exhaustive()
+        match &self.kind {
+            SourceKind::Path(path) => f.debug_tuple("UploadSource::Path").field(path).finish(),
+            SourceKind::Reader { len, .. } => f.debug_struct("UploadSource::Reader").field("len", len).finish(),
+        }
     }
 }
 
 impl UploadSource {
-    /// Opens a file; its name becomes the display name and its extension
-    /// gives the Content-Type, unless the options say otherwise.
-    pub async fn path(path: impl AsRef<Path>) -> Result<UploadSource, Error> {
-        let path = path.as_ref();
-        let file = tokio::fs::File::open(path)
-            .await
-            .map_err(|e| Error::io(format!("opening {} for upload", path.display()), e))?;
-        let len = file
-            .metadata()
-            .await
-            .map_err(|e| Error::io(format!("reading the size of {}", path.display()), e))?
-            .len();
-        Ok(UploadSource {
-            reader: Box::new(file),
-            len,
-            name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
-            content_type: mime_guess::from_path(path).first_raw().map(str::to_owned),
-        })
+    /// A file on disk, opened when the upload starts. Its name becomes the
+    /// display name and its extension gives the Content-Type, unless the
+    /// options say otherwise.
+    pub fn path(path: impl AsRef<Path>) -> UploadSource {
+        UploadSource {
+            kind: SourceKind::Path(path.as_ref().to_path_buf()),
+        }
     }
 
     /// Any reader that yields exactly `len` bytes. Give the display name in
     /// the options.
     pub fn reader(reader: impl AsyncRead + Send + Unpin + 'static, len: u64) -> UploadSource {
         UploadSource {
-            reader: Box::new(reader),
-            len,
-            name: None,
-            content_type: None,
+            kind: SourceKind::Reader {
+                reader: Box::new(reader),
+                len,
+            },
         }
     }
 
-    /// The number of bytes that will be sent.
-    pub fn len(&self) -> u64 {
-        self.len
+    /// The number of bytes that will be sent, when it can be told now (a
+    /// path that cannot be read yet gives `None`; the upload reports why).
+    pub fn byte_len(&self) -> Option<u64> {
+        match &self.kind {
+            SourceKind::Path(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            SourceKind::Reader { len, .. } => Some(*len),
+        }
     }
 
-    /// Whether there is nothing to send.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+    async fn open(self) -> Result<Opened, Error> {
+        match self.kind {
+            SourceKind::Reader { reader, len } => Ok(Opened {
+                reader,
+                len,
+                name: None,
+                content_type: None,
+            }),
+            SourceKind::Path(path) => {
+                let file = tokio::fs::File::open(&path)
+                    .await
+                    .map_err(|e| Error::io(format!("opening {} for upload", path.display()), e))?;
+                let metadata = file
+                    .metadata()
+                    .await
+                    .map_err(|e| Error::io(format!("reading the size of {}", path.display()), e))?;
+                Ok(Opened {
+                    reader: Box::new(file),
+                    len: metadata.len(),
+                    name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
+                    content_type: mime_guess::from_path(&path).first_raw().map(str::to_owned),
+                })
+            }
+        }
+    }
+}
+
+impl From<PathBuf> for UploadSource {
+    fn from(path: PathBuf) -> Self {
+        UploadSource::path(path)
+    }
+}
+
+impl From<&Path> for UploadSource {
+    fn from(path: &Path) -> Self {
+        UploadSource::path(path)
+    }
+}
+
+impl From<&PathBuf> for UploadSource {
+    fn from(path: &PathBuf) -> Self {
+        UploadSource::path(path)
+    }
+}
+
+impl From<&str> for UploadSource {
+    fn from(path: &str) -> Self {
+        UploadSource::path(path)
+    }
+}
+
+impl From<String> for UploadSource {
+    fn from(path: String) -> Self {
+        UploadSource::path(path)
     }
 }
 
@@ -177,7 +237,8 @@ impl Files {
     /// without the API key), then hydrates every 1.5 s (backing off) until a
     /// rendition is ready. Fails with [`Error::UploadFailed`] when processing
     /// failed, or [`Error::Timeout`] after the options' timeout (1 h).
-    pub async fn upload(&self, source: UploadSource, options: UploadOptions) -> Result<File, Error> {
+    pub async fn upload(&self, source: impl Into<UploadSource>, options: UploadOptions) -> Result<File, Error> {
+        let source = source.into().open().await?;
         let display_name = options
             .display_name
             .clone()
@@ -197,7 +258,7 @@ impl Files {
     async fn put_bytes(
         &self,
         upload_url: &str,
-        source: UploadSource,
+        source: Opened,
         content_type: Option<String>,
         progress: Option<ProgressFn>,
     ) -> Result<(), Error> {
@@ -267,14 +328,5 @@ impl Files {
             tokio::time::sleep(interval.min(deadline - now)).await;
             interval = interval.mul_f64(1.5).min(MAX_POLL_INTERVAL);
         }
-    }
-}
-
-impl From<PathBuf> for UploadOptions {
-    /// Options naming the file after the last component of `path`.
-    fn from(path: PathBuf) -> Self {
-        let mut options = UploadOptions::new();
-        options.display_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        options
     }
 }

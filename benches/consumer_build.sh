@@ -4,8 +4,9 @@
 # CARGO_TARGET_DIR:
 #   hello-videogen: videogen (path dependency on this repo) + tokio, as the README's quickstart;
 #   hello-reqwest:  reqwest (json) + serde + serde_json + tokio, what a user would write without us.
-# Records the wall time of `cargo build` (debug, the first build a user sees),
-# the crates compiled, and the packages in `cargo tree` (normal + build edges).
+# Records the wall and CPU time of `cargo build` (debug, the first build a user
+# sees; median of CONSUMER_BUILD_RUNS=3 runs in alternating order), the crates
+# compiled, and the packages in `cargo tree` (normal + build edges).
 # Dependencies are fetched before the clock starts. Slow (minutes): run once,
 # not part of `cargo bench`. Writes <target dir>/videogen-bench/consumer_build.json.
 set -euo pipefail
@@ -60,24 +61,39 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }'
 
-# measure NAME -> "seconds compiled packages"
-measure() {
-    local dir="$work/$1"
-    (cd "$dir" && cargo fetch --quiet)
-    local start end
-    start="$(date +%s.%N)"
-    (cd "$dir" && CARGO_TARGET_DIR="$work/target-$1" cargo build 2>"$work/$1.log")
-    end="$(date +%s.%N)"
-    local compiled packages
-    compiled="$(grep -c '^ *Compiling ' "$work/$1.log")"
-    packages="$(cd "$dir" && cargo tree -e normal,build --prefix none | sed 's/ (\*)$//' | sort -u | wc -l)"
-    echo "$(awk "BEGIN { printf \"%.1f\", $end - $start }") $compiled $((packages - 1))"
+# build NAME -> "wall_seconds cpu_seconds compiled": one cold build in an empty target dir.
+build() {
+    local dir="$work/$1" target="$work/target-$1"
+    rm -rf "$target"
+    local TIMEFORMAT='%R %U %S' times
+    times="$({ time (cd "$dir" && CARGO_TARGET_DIR="$target" cargo build 2>"$work/$1.log"); } 2>&1)"
+    read -r wall user sys <<<"$times"
+    echo "$wall $(awk "BEGIN { print $user + $sys }") $(grep -c '^ *Compiling ' "$work/$1.log")"
 }
 
-read -r ours_s ours_compiled ours_packages < <(measure hello-videogen)
-echo "hello-videogen: ${ours_s}s, ${ours_compiled} crates compiled, ${ours_packages} packages in cargo tree"
-read -r raw_s raw_compiled raw_packages < <(measure hello-reqwest)
-echo "hello-reqwest:  ${raw_s}s, ${raw_compiled} crates compiled, ${raw_packages} packages in cargo tree"
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+runs="${CONSUMER_BUILD_RUNS:-3}"
+for name in hello-videogen hello-reqwest; do
+    (cd "$work/$name" && cargo fetch --quiet)
+done
+: >"$work/times"
+for ((run = 1; run <= runs; run++)); do
+    # Alternate the order so a burst of load from elsewhere does not always hit the same crate.
+    if ((run % 2)); then order="hello-videogen hello-reqwest"; else order="hello-reqwest hello-videogen"; fi
+    for name in $order; do
+        read -r wall cpu compiled < <(build "$name")
+        echo "run $run $name: ${wall}s wall, ${cpu}s CPU, $compiled crates compiled (load $(cut -d' ' -f1 /proc/loadavg))"
+        echo "$name $wall $cpu $compiled" >>"$work/times"
+    done
+done
+stat() { awk -v n="$1" -v col="$2" '$1 == n { print $col }' "$work/times" | median; }
+packages() { (cd "$work/$1" && cargo tree -e normal,build --prefix none | sed 's/ (\*)$//' | sort -u | wc -l); }
+ours_s="$(stat hello-videogen 2)" ours_cpu="$(stat hello-videogen 3)" ours_compiled="$(stat hello-videogen 4)"
+raw_s="$(stat hello-reqwest 2)" raw_cpu="$(stat hello-reqwest 3)" raw_compiled="$(stat hello-reqwest 4)"
+ours_packages="$(($(packages hello-videogen) - 1))" raw_packages="$(($(packages hello-reqwest) - 1))"
+echo "hello-videogen: median ${ours_s}s wall, ${ours_cpu}s CPU, ${ours_compiled} crates compiled, ${ours_packages} packages"
+echo "hello-reqwest:  median ${raw_s}s wall, ${raw_cpu}s CPU, ${raw_compiled} crates compiled, ${raw_packages} packages"
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 versus="reqwest + serde + tokio"
@@ -89,7 +105,9 @@ cores="$(nproc)"
 {
     printf '{\n  "bench": "consumer_build",\n  "load_before": "%s",\n  "load_after": "%s",\n  "figures": [\n' \
         "$load_before" "$load_after"
-    figure "hello world, cold cargo build (debug)" "$ours_s" "$raw_s" "s" "wall time on $cores cores, dependencies fetched beforehand"
+    figure "hello world, cold cargo build (debug): wall time" "$ours_s" "$raw_s" "s" "median of $runs alternating runs on $cores cores, dependencies fetched beforehand"
+    printf ',\n'
+    figure "hello world, cold cargo build (debug): CPU time" "$ours_cpu" "$raw_cpu" "s" "user + sys of cargo and rustc, median of $runs runs"
     printf ',\n'
     figure "hello world, crates compiled" "$ours_compiled" "$raw_compiled" "crates" "Compiling lines of the cold build"
     printf ',\n'

@@ -36,7 +36,7 @@ fn main() {
     let mut c = criterion();
     let mut report = Report::new("hydrate_many");
 
-    let mut group = Group::new(&mut c, "hydrate_many_10k_c64_20ms", 10, Duration::from_secs(40));
+    let mut group = Group::new(&mut c, "hydrate_many_10k_c64_20ms", 10, Duration::from_secs(30));
     let ours = group.run("videogen_hydrate_many", N as u64, |iters| {
         timed(&runtime, iters, || async {
             let batch = files

@@ -7,22 +7,29 @@
 
 mod common;
 
-use std::{future::Future, time::Instant};
+use std::{
+    future::Future,
+    time::{Duration, Instant},
+};
 
 use common::{
     figures::{Figure, Report, Target},
     payload::API_KEY,
     raw::RawClient,
-    sampling::{client_runtime, criterion, Group},
+    sampling::{client_runtime, criterion, one_at_a_time, Group, Paired},
     server::BenchServer,
 };
 use futures_util::StreamExt;
 
 const ID: &str = "vg_file_obLD1OX2eJCrEs0071Z4kA";
 const IN_FLIGHT: u64 = 64;
+/// Interleaved rounds of the headline comparison, and calls per round.
+const ROUNDS: usize = 41;
+const SEQUENTIAL_ROUND: u64 = 500;
+const IN_FLIGHT_ROUND: u64 = 20;
 
 fn main() {
-    let server = BenchServer::start(std::time::Duration::ZERO);
+    let server = BenchServer::start(Duration::ZERO);
     let runtime = client_runtime();
     let client = |retries: bool| {
         let builder = videogen::Client::builder().api_key(API_KEY).base_url(&server.base);
@@ -33,55 +40,81 @@ fn main() {
     let files_no_retries = client(false).files();
     let raw = RawClient::new(&server.base);
 
+    let ours_call = || async { files.hydrate(ID).await.expect("hydrate") };
+    let ours_no_retries_call = || async { files_no_retries.hydrate(ID).await.expect("hydrate") };
+    let theirs_call = || async { raw.hydrate(ID).await.expect("hydrate") };
+
     let mut c = criterion();
     let mut report = Report::new("overhead");
 
-    let mut group = Group::new(&mut c, "hydrate_sequential", 30, std::time::Duration::from_secs(5));
-    let ours = group.run_async("videogen", &runtime, || async {
-        files.hydrate(ID).await.expect("hydrate")
+    let mut group = Group::new(&mut c, "hydrate_sequential", 30, Duration::from_secs(5));
+    let ours = group.run_async("videogen", &runtime, ours_call);
+    let ours_no_retries = group.run_async("videogen_retries_off", &runtime, ours_no_retries_call);
+    let theirs = group.run_async("reqwest_serde_json", &runtime, theirs_call);
+    group.finish();
+
+    let mut group = Group::new(&mut c, "hydrate_64_in_flight", 20, Duration::from_secs(5));
+    let ours_64 = group.run(&format!("videogen_x{IN_FLIGHT}"), IN_FLIGHT, |iters| {
+        in_flight(&runtime, iters, ours_call)
     });
-    let ours_no_retries = group.run_async("videogen_retries_off", &runtime, || async {
-        files_no_retries.hydrate(ID).await.expect("hydrate")
-    });
-    let theirs = group.run_async("reqwest_serde_json", &runtime, || async {
-        raw.hydrate(ID).await.expect("hydrate")
+    let theirs_64 = group.run(&format!("reqwest_serde_json_x{IN_FLIGHT}"), IN_FLIGHT, |iters| {
+        in_flight(&runtime, iters, theirs_call)
     });
     group.finish();
 
-    let mut group = Group::new(&mut c, "hydrate_64_in_flight", 20, std::time::Duration::from_secs(5));
-    let ours_64 = group.run(&format!("videogen_x{IN_FLIGHT}"), IN_FLIGHT, |iters| {
-        in_flight(&runtime, iters, || async { files.hydrate(ID).await.expect("hydrate") })
-    });
-    let theirs_64 = group.run(&format!("reqwest_serde_json_x{IN_FLIGHT}"), IN_FLIGHT, |iters| {
-        in_flight(&runtime, iters, || async { raw.hydrate(ID).await.expect("hydrate") })
-    });
-    group.finish();
+    // The headline ratios: interleaved rounds, so load from elsewhere hits both alike.
+    let seq = Paired::measure(
+        ROUNDS,
+        || sequential_round(&runtime, ours_call),
+        || sequential_round(&runtime, theirs_call),
+    );
+    let many = Paired::measure(
+        ROUNDS,
+        || in_flight_round(&runtime, ours_call),
+        || in_flight_round(&runtime, theirs_call),
+    );
 
     let versus = "reqwest + serde_json";
     let target = Target::RatioAtMost(1.05);
-    if let (Some(ours), Some(theirs)) = (ours, theirs) {
-        report.add(Figure::new(1, "hydrate, sequential", ours * 1e6, theirs * 1e6, "µs/call", versus).target(target));
-    }
-    if let (Some(ours), Some(theirs)) = (ours_no_retries, theirs) {
-        report.add(Figure::new(
-            1,
-            "hydrate, sequential, retries off",
-            ours * 1e6,
-            theirs * 1e6,
-            "µs/call",
-            versus,
-        ));
-    }
-    if let (Some(ours), Some(theirs)) = (ours_64, theirs_64) {
-        let what = "hydrate, 64 in flight (time per call)";
-        report.add(Figure::new(1, what, ours * 1e6, theirs * 1e6, "µs/call", versus).target(target));
+    let figure = Figure::new(1, "hydrate, sequential", seq.a * 1e6, seq.b * 1e6, "µs/call", versus);
+    report.add(figure.target(target).note(seq.note()));
+    let what = "hydrate, 64 in flight (time per call)";
+    report.add(
+        Figure::new(1, what, many.a * 1e6, many.b * 1e6, "µs/call", versus)
+            .target(target)
+            .note(many.note()),
+    );
+    // criterion's own samples, benchmark after benchmark: more exposed to load bursts.
+    let criterion_figures = [
+        ("hydrate, sequential (criterion samples)", ours, theirs),
+        (
+            "hydrate, sequential, retries off (criterion samples)",
+            ours_no_retries,
+            theirs,
+        ),
+        ("hydrate, 64 in flight (criterion samples)", ours_64, theirs_64),
+    ];
+    for (what, ours, theirs) in criterion_figures {
+        if let (Some(ours), Some(theirs)) = (ours, theirs) {
+            report.add(Figure::new(1, what, ours * 1e6, theirs * 1e6, "µs/call", versus));
+        }
     }
     report.save();
     c.final_summary();
 }
 
+/// One round of the sequential comparison: time per call in seconds.
+fn sequential_round<F: Fn() -> Fut, Fut: Future>(runtime: &tokio::runtime::Runtime, call: F) -> f64 {
+    one_at_a_time(runtime, SEQUENTIAL_ROUND, call).as_secs_f64() / SEQUENTIAL_ROUND as f64
+}
+
+/// One round of the 64-in-flight comparison: time per call in seconds.
+fn in_flight_round<F: Fn() -> Fut, Fut: Future>(runtime: &tokio::runtime::Runtime, call: F) -> f64 {
+    in_flight(runtime, IN_FLIGHT_ROUND, call).as_secs_f64() / (IN_FLIGHT_ROUND * IN_FLIGHT) as f64
+}
+
 /// Runs `iters * 64` calls with 64 in flight and returns the elapsed time.
-fn in_flight<F, Fut>(runtime: &tokio::runtime::Runtime, iters: u64, call: F) -> std::time::Duration
+fn in_flight<F, Fut>(runtime: &tokio::runtime::Runtime, iters: u64, call: F) -> Duration
 where
     F: Fn() -> Fut,
     Fut: Future,

@@ -125,8 +125,12 @@ fn machine() -> String {
         .map(|kib| kib / 1024.0 / 1024.0)
         .unwrap_or(0.0);
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let commit = command(
+        "git",
+        &["-C", env!("CARGO_MANIFEST_DIR"), "rev-parse", "--short", "HEAD"],
+    );
     format!(
-        "{cpu}, {cores} cores, {mem_gib:.0} GiB, Linux {}, {}",
+        "{cpu}, {cores} cores, {mem_gib:.0} GiB, Linux {}, {}, videogen at commit {commit}",
         kernel.trim(),
         command("rustc", &["--version"])
     )
@@ -144,27 +148,61 @@ fn command(program: &str, args: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-/// A horizontal bar per figure: its ratio on a log scale, drawn from 1.0, in
-/// green or red where a target applies (the target as a black tick).
-fn chart(figures: &[&Figure], when: &str) -> String {
-    const WIDTH: f64 = 1100.0;
-    const LABEL_W: f64 = 560.0;
-    const ROW: f64 = 24.0;
-    const TOP: f64 = 64.0;
-    let ratios = figures.iter().map(|f| f.ratio()).filter(|r| r.is_finite() && *r > 0.0);
-    let lo = ratios.clone().fold(1.0f64, f64::min).log10().floor();
-    let hi = ratios.fold(1.0f64, f64::max).log10().ceil().max(lo + 1.0);
-    let (x0, x1) = (LABEL_W + 10.0, WIDTH - 70.0);
-    let x = |ratio: f64| x0 + (ratio.max(1e-9).log10() - lo) / (hi - lo) * (x1 - x0);
-    let height = TOP + ROW * figures.len() as f64 + 40.0;
+/// Where ratios go on a panel's axis.
+#[derive(Clone, Copy)]
+enum Scale {
+    /// Decades from `10^lo` to `10^hi`.
+    Log { lo: i32, hi: i32 },
+    /// `lo..hi`, ticks every `step`.
+    Linear { lo: f64, hi: f64, step: f64 },
+}
 
+impl Scale {
+    /// 0 at the left end, 1 at the right.
+    fn fraction(self, ratio: f64) -> f64 {
+        match self {
+            Scale::Log { lo, hi } => (ratio.max(1e-9).log10() - lo as f64) / (hi - lo) as f64,
+            Scale::Linear { lo, hi, .. } => ((ratio - lo) / (hi - lo)).clamp(0.0, 1.0),
+        }
+    }
+
+    fn ticks(self) -> Vec<f64> {
+        match self {
+            Scale::Log { lo, hi } => (lo..=hi).map(|d| 10f64.powi(d)).collect(),
+            Scale::Linear { lo, hi, step } => {
+                let n = ((hi - lo) / step).round() as i32;
+                (0..=n).map(|k| lo + k as f64 * step).collect()
+            }
+        }
+    }
+}
+
+const WIDTH: f64 = 1100.0;
+const LABEL_W: f64 = 560.0;
+const ROW: f64 = 24.0;
+
+/// Two panels of horizontal bars, each figure's ratio drawn from 1.0: the
+/// figures with a ratio target on a linear scale, then every figure on a log
+/// scale. Green or red where a target applies (the target is a black tick).
+fn chart(figures: &[&Figure], when: &str) -> String {
+    let targeted: Vec<&Figure> = figures.iter().copied().filter(|f| ratio_target(f).is_some()).collect();
+    let ratios = figures.iter().map(|f| f.ratio()).filter(|r| r.is_finite() && *r > 0.0);
+    let lo = ratios.clone().fold(1.0f64, f64::min).log10().floor() as i32;
+    let hi = (ratios.fold(1.0f64, f64::max).log10().ceil() as i32).max(lo + 1);
+    let near = targeted
+        .iter()
+        .flat_map(|f| [f.ratio(), ratio_target(f).unwrap_or(1.0)]);
+    let linear_lo = (near.clone().fold(0.8f64, f64::min) * 10.0).floor() / 10.0;
+    let linear_hi = (near.fold(1.2f64, f64::max) * 10.0).ceil() / 10.0;
+
+    let height = 70.0 + ROW * (targeted.len() + figures.len()) as f64 + 2.0 * 60.0;
     let mut svg = String::new();
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" font-family="sans-serif" font-size="12">"#
     );
     let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let title = format!("videogen / baseline (log scale, 1 = parity), one run of {when}");
+    let title = format!("videogen / baseline (1 = parity), one run of {when}");
     let _ = writeln!(
         svg,
         r#"<text x="10" y="22" font-size="15" font-weight="bold">{}</text>"#,
@@ -172,28 +210,56 @@ fn chart(figures: &[&Figure], when: &str) -> String {
     );
     let legend = "green: target met, red: target missed, grey: no target; black tick: the target";
     let _ = writeln!(svg, r##"<text x="10" y="42" fill="#555">{legend}</text>"##);
-    let bottom = TOP + ROW * figures.len() as f64;
-    for decade in lo as i32..=hi as i32 {
-        let value = 10f64.powi(decade);
+    let linear = Scale::Linear {
+        lo: linear_lo,
+        hi: linear_hi,
+        step: 0.1,
+    };
+    let bottom = panel(&mut svg, "Targets (linear scale)", &targeted, 70.0, linear);
+    panel(
+        &mut svg,
+        "Every comparison (log scale)",
+        figures,
+        bottom + 50.0,
+        Scale::Log { lo, hi },
+    );
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn ratio_target(figure: &Figure) -> Option<f64> {
+    match figure.target? {
+        figures::Target::RatioAtMost(t) | figures::Target::RatioAtLeast(t) => Some(t),
+        figures::Target::ValueAtMost(_) => None,
+    }
+}
+
+/// Draws one panel starting at `top`; returns where its axis labels end.
+fn panel(svg: &mut String, title: &str, figures: &[&Figure], top: f64, scale: Scale) -> f64 {
+    let (x0, x1) = (LABEL_W + 10.0, WIDTH - 70.0);
+    let x = |ratio: f64| x0 + scale.fraction(ratio) * (x1 - x0);
+    let _ = writeln!(
+        svg,
+        r#"<text x="10" y="{:.1}" font-size="13" font-weight="bold">{title}</text>"#,
+        top
+    );
+    let top = top + 8.0;
+    let bottom = top + ROW * figures.len() as f64;
+    for value in scale.ticks() {
         let gx = x(value);
-        let stroke = if decade == 0 { "#000" } else { "#ccc" };
+        let stroke = if (value - 1.0).abs() < 1e-9 { "#000" } else { "#ccc" };
         let _ = writeln!(
             svg,
-            r#"<line x1="{gx:.1}" y1="{TOP}" x2="{gx:.1}" y2="{bottom}" stroke="{stroke}"/>"#
+            r#"<line x1="{gx:.1}" y1="{top}" x2="{gx:.1}" y2="{bottom}" stroke="{stroke}"/>"#
         );
-        let label = if decade >= 0 {
-            format!("{value:.0}")
-        } else {
-            format!("{value}")
-        };
         let _ = writeln!(
             svg,
-            r#"<text x="{gx:.1}" y="{:.1}" text-anchor="middle">{label}</text>"#,
+            r#"<text x="{gx:.1}" y="{:.1}" text-anchor="middle">{value}</text>"#,
             bottom + 16.0
         );
     }
     for (i, f) in figures.iter().enumerate() {
-        let y = TOP + ROW * i as f64;
+        let y = top + ROW * i as f64;
         let label = format!("[{}] {} vs {}", f.item, f.what, f.versus);
         let _ = writeln!(svg, r#"<text x="10" y="{:.1}">{}</text>"#, y + 16.0, escape(&label));
         let (a, b) = (x(1.0), x(f.ratio()));
@@ -210,17 +276,12 @@ fn chart(figures: &[&Figure], when: &str) -> String {
             (a - b).abs().max(1.0),
             ROW - 10.0
         );
-        let ratio_target = match f.target {
-            Some(figures::Target::RatioAtMost(t) | figures::Target::RatioAtLeast(t)) => Some(t),
-            _ => None,
-        };
-        if let Some(t) = ratio_target {
+        if let Some(t) = ratio_target(f) {
             let tx = x(t);
+            let (y1, y2) = (y + 2.0, y + ROW - 2.0);
             let _ = writeln!(
                 svg,
-                r#"<line x1="{tx:.1}" y1="{:.1}" x2="{tx:.1}" y2="{:.1}" stroke="black" stroke-width="2"/>"#,
-                y + 2.0,
-                y + ROW - 2.0
+                r#"<line x1="{tx:.1}" y1="{y1:.1}" x2="{tx:.1}" y2="{y2:.1}" stroke="black" stroke-width="2"/>"#
             );
         }
         let _ = writeln!(
@@ -231,8 +292,7 @@ fn chart(figures: &[&Figure], when: &str) -> String {
             f.ratio()
         );
     }
-    svg.push_str("</svg>\n");
-    svg
+    bottom + 16.0
 }
 
 fn escape(text: &str) -> String {

@@ -138,9 +138,11 @@ impl Report {
     }
 
     /// Writes `<out_dir>/<bench>.json` (nothing when no figure was measured,
-    /// as when a filter skipped them all).
+    /// as when a filter skipped them all, or in criterion's `--test` mode).
     pub fn save(mut self) {
-        if self.figures.is_empty() {
+        // `-- --test` runs each benchmark once: a smoke test, not figures.
+        let smoke_test = std::env::args().any(|a| a == "--test" || a == "--list");
+        if self.figures.is_empty() || smoke_test {
             return;
         }
         self.load_after = load_average();

@@ -79,20 +79,27 @@ impl<'c> Group<'c> {
         F: Fn() -> Fut,
         Fut: std::future::Future,
     {
-        self.run(id, 1, |iters| {
-            runtime.block_on(async {
-                let started = Instant::now();
-                for _ in 0..iters {
-                    std::hint::black_box(call().await);
-                }
-                started.elapsed()
-            })
-        })
+        self.run(id, 1, |iters| one_at_a_time(runtime, iters, &call))
     }
 
     pub fn finish(self) {
         self.group.finish();
     }
+}
+
+/// Runs `calls` calls one after another on `runtime`; returns the time they took.
+pub fn one_at_a_time<F, Fut>(runtime: &tokio::runtime::Runtime, calls: u64, call: F) -> Duration
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future,
+{
+    runtime.block_on(async {
+        let started = Instant::now();
+        for _ in 0..calls {
+            std::hint::black_box(call().await);
+        }
+        started.elapsed()
+    })
 }
 
 /// The median, or `None` for no samples.
@@ -120,4 +127,48 @@ pub fn client_runtime() -> tokio::runtime::Runtime {
 /// Criterion configured from the command line (`cargo bench -- <filter>`).
 pub fn criterion() -> Criterion {
     Criterion::default().configure_from_args()
+}
+
+/// Medians of two routines measured in interleaved rounds (A B, B A, A B, ...),
+/// so a burst of load from elsewhere on the machine hits both alike.
+pub struct Paired {
+    pub a: f64,
+    pub b: f64,
+    /// The median of the per-round ratios `a / b`.
+    pub ratio: f64,
+    pub rounds: usize,
+}
+
+impl Paired {
+    /// Runs `rounds` rounds; each routine returns its time per element, in seconds.
+    pub fn measure(rounds: usize, mut a: impl FnMut() -> f64, mut b: impl FnMut() -> f64) -> Paired {
+        let (mut times_a, mut times_b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..rounds {
+            let (ta, tb) = if round % 2 == 0 {
+                let ta = a();
+                (ta, b())
+            } else {
+                let tb = b();
+                (a(), tb)
+            };
+            times_a.push(ta);
+            times_b.push(tb);
+            ratios.push(ta / tb);
+        }
+        let median = |v| median(v).expect("at least one round");
+        Paired {
+            a: median(times_a),
+            b: median(times_b),
+            ratio: median(ratios),
+            rounds,
+        }
+    }
+
+    /// `interleaved rounds: 31, median of per-round ratios 1.031`.
+    pub fn note(&self) -> String {
+        format!(
+            "{} interleaved rounds; median of per-round ratios {:.3}",
+            self.rounds, self.ratio
+        )
+    }
 }

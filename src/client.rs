@@ -120,7 +120,9 @@ impl Client {
         call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
     ) -> Result<T, Error> {
         let deadline = self.shared.config.call_timeout;
-        let result = match tokio::time::timeout(deadline, call).await {
+        // Boxed: the generated call's state is large; moving a pointer
+        // through the wrappers is cheaper than moving the state.
+        let result = match tokio::time::timeout(deadline, Box::pin(call)).await {
             Ok(result) => result,
             Err(_) => {
                 return Err(Error::Timeout {

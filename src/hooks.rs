@@ -75,7 +75,9 @@ impl ClientHooks<CallContext> for generated::Client {
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        send_with_retries(self.client(), ctx, request).instrument(span).await
+        // Boxed so that the retry loop's state (request, response, timers)
+        // is allocated once instead of moved with every enclosing future.
+        Box::pin(send_with_retries(self.client(), ctx, request).instrument(span)).await
     }
 }
 
@@ -90,6 +92,7 @@ async fn send_with_retries(
     let started = Instant::now();
     let deadline = started + config.call_timeout;
     let mut retries_done = 0;
+    let no_headers = HeaderMap::new(); // allocates nothing
     loop {
         ctx.shared.backoff.wait(ctx.operation).await;
         let attempt_started = Instant::now();
@@ -99,15 +102,15 @@ async fn send_with_retries(
 
         let result = attempt_once(http, attempt).await;
         let (outcome, headers) = match &result {
-            Ok(response) => (Outcome::Status(response.status()), response.headers().clone()),
-            Err(error) => (classify(error), HeaderMap::new()),
+            Ok(response) => (Outcome::Status(response.status()), response.headers()),
+            Err(error) => (classify(error), &no_headers),
         };
         record_attempt(ctx, &result, outcome, retries_done + 1, started);
 
         let decision = config.retry.decide(
             ctx.operation.idempotency(),
             outcome,
-            &headers,
+            headers,
             retries_done,
             SystemTime::now(),
             fastrand::f64(),
@@ -132,18 +135,29 @@ async fn send_with_retries(
     }
 }
 
-/// One request, its body read in full.
+/// One request, its body read in full. The parts move into the rebuilt
+/// response (no header copies), and the URL is carried over so reqwest does
+/// not parse a placeholder.
 async fn attempt_once(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+    use http_body_util::BodyExt;
+    use reqwest::ResponseBuilderExt;
+
     let response = http.execute(request).await?;
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
+    let url = response.url().clone();
+    let (parts, body) = http::Response::from(response).into_parts();
+    let bytes = body.collect().await?.to_bytes();
+    let mut builder = http::Response::builder()
+        .status(parts.status)
+        .version(parts.version)
+        .url(url);
+    if let Some(headers) = builder.headers_mut() {
+        *headers = parts.headers;
+    }
+    Ok(reqwest::Response::from(
+        builder
+            .body(bytes)
+            .expect("status and headers came from a valid response"),
+    ))
 }
 
 fn classify(error: &reqwest::Error) -> Outcome {
@@ -168,22 +182,24 @@ fn record_attempt(
         .as_ref()
         .ok()
         .and_then(|r| r.headers().get("x-request-id"))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        .and_then(|v| v.to_str().ok());
     let span = tracing::Span::current();
     span.record("attempts", attempts);
     span.record("elapsed_ms", started.elapsed().as_millis() as u64);
     if let Some(status) = status {
         span.record("status", status.as_u16());
     }
-    if let Some(id) = &request_id {
-        span.record("request_id", id.as_str());
+    if let Some(id) = request_id {
+        span.record("request_id", id);
     }
     tracing::trace!(attempt = attempts, ?outcome, "attempt finished");
     let mut record = ctx.record.lock().unwrap_or_else(|e| e.into_inner());
     record.attempts = attempts;
     record.status = status;
-    record.request_id = request_id;
+    // Only errors report the request id: no allocation on success.
+    record.request_id = request_id
+        .filter(|_| !status.is_some_and(|s| s.is_success()))
+        .map(str::to_owned);
     record.attempt_timed_out = outcome == Outcome::TimedOut;
 }
 

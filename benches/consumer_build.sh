@@ -103,8 +103,9 @@ figure() { # item what ours baseline unit note
 }
 cores="$(nproc)"
 {
-    printf '{\n  "bench": "consumer_build",\n  "load_before": "%s",\n  "load_after": "%s",\n  "figures": [\n' \
-        "$load_before" "$load_after"
+    printf '{\n  "bench": "consumer_build",\n  "when": "%s",\n  "commit": "%s",\n' \
+        "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(git -C "$repo" rev-parse --short HEAD)"
+    printf '  "load_before": "%s",\n  "load_after": "%s",\n  "figures": [\n' "$load_before" "$load_after"
     figure "hello world, cold cargo build (debug): wall time" "$ours_s" "$raw_s" "s" "median of $runs alternating runs on $cores cores, dependencies fetched beforehand"
     printf ',\n'
     figure "hello world, cold cargo build (debug): CPU time" "$ours_cpu" "$raw_cpu" "s" "user + sys of cargo and rustc, median of $runs runs"

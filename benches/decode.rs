@@ -83,27 +83,11 @@ fn main() {
         let minimal = time("minimal_struct", minimal);
         group.finish();
         let note = format!("{} bytes of JSON", json.len());
-        if let (Some(ours), Some(value)) = (ours, value) {
-            let figure = Figure::new(
-                2,
-                &format!("decode {what}"),
-                ours * 1e6,
-                value * 1e6,
-                "µs",
-                "serde_json::Value",
-            );
-            report.add(figure.note(note.clone()));
-        }
-        if let (Some(ours), Some(minimal)) = (ours, minimal) {
-            let figure = Figure::new(
-                2,
-                &format!("decode {what}"),
-                ours * 1e6,
-                minimal * 1e6,
-                "µs",
-                "minimal struct",
-            );
-            report.add(figure.note(note));
+        for (baseline, versus) in [(value, "serde_json::Value"), (minimal, "minimal struct")] {
+            if let (Some(ours), Some(baseline)) = (ours, baseline) {
+                let figure = Figure::new(2, &format!("decode {what}"), ours * 1e6, baseline * 1e6, "µs", versus);
+                report.add(figure.note(note.clone()));
+            }
         }
     }
     report.save();

@@ -17,7 +17,7 @@ mod figures;
 
 use std::{fmt::Write as _, path::Path};
 
-use figures::{number, Figure, Report};
+use figures::{command, number, Figure, Report};
 
 const BENCHES: [&str; 6] = [
     "overhead",
@@ -46,7 +46,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let figures: Vec<&Figure> = reports.iter().flat_map(|r| &r.figures).collect();
     std::fs::create_dir_all(root.join("docs"))?;
-    std::fs::write(root.join("docs/benchmarks.svg"), chart(&figures, &today()))?;
+    let latest = reports
+        .iter()
+        .map(|r| r.when.as_str())
+        .max()
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned);
+    std::fs::write(
+        root.join("docs/benchmarks.svg"),
+        chart(&figures, &latest.unwrap_or_else(today)),
+    )?;
 
     let section = section(&reports, &figures);
     print!("{section}");
@@ -68,7 +77,30 @@ fn section(reports: &[Report], figures: &[&Figure]) -> String {
         s,
         "{START} (written by `cargo run --release --example bench_report`; edit the text around it) -->"
     );
-    let _ = writeln!(s, "Run of {} on {}.\n", today(), machine());
+    let mut runs: Vec<&str> = reports
+        .iter()
+        .map(|r| r.when.as_str())
+        .filter(|w| !w.is_empty())
+        .collect();
+    runs.sort_unstable();
+    let mut commits: Vec<&str> = reports
+        .iter()
+        .map(|r| r.commit.as_str())
+        .filter(|c| !c.is_empty())
+        .collect();
+    commits.sort_unstable();
+    commits.dedup();
+    let span = match (runs.first(), runs.last()) {
+        (Some(first), Some(last)) if first != last => format!("{first} to {last}"),
+        (Some(first), _) => first.to_string(),
+        _ => today(),
+    };
+    let _ = writeln!(
+        s,
+        "Benches run {span}, videogen at commit {}, on {}.\n",
+        commits.join(", "),
+        machine()
+    );
     let _ = writeln!(s, "| # | comparison | videogen | baseline | ratio | target | notes |");
     let _ = writeln!(s, "|---|---|---:|---:|---:|---|---|");
     for f in figures {
@@ -125,12 +157,8 @@ fn machine() -> String {
         .map(|kib| kib / 1024.0 / 1024.0)
         .unwrap_or(0.0);
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let commit = command(
-        "git",
-        &["-C", env!("CARGO_MANIFEST_DIR"), "rev-parse", "--short", "HEAD"],
-    );
     format!(
-        "{cpu}, {cores} cores, {mem_gib:.0} GiB, Linux {}, {}, videogen at commit {commit}",
+        "{cpu}, {cores} cores, {mem_gib:.0} GiB, Linux {}, {}",
         kernel.trim(),
         command("rustc", &["--version"])
     )
@@ -138,14 +166,6 @@ fn machine() -> String {
 
 fn today() -> String {
     command("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
-}
-
-fn command(program: &str, args: &[&str]) -> String {
-    std::process::Command::new(program)
-        .args(args)
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default()
 }
 
 /// Where ratios go on a panel's axis.
@@ -163,6 +183,14 @@ impl Scale {
         match self {
             Scale::Log { lo, hi } => (ratio.max(1e-9).log10() - lo as f64) / (hi - lo) as f64,
             Scale::Linear { lo, hi, .. } => ((ratio - lo) / (hi - lo)).clamp(0.0, 1.0),
+        }
+    }
+
+    fn label(self, value: f64) -> String {
+        match self {
+            Scale::Log { .. } if value >= 1.0 => format!("{value:.0}"),
+            Scale::Log { .. } => format!("{value}"),
+            Scale::Linear { .. } => format!("{value:.1}"),
         }
     }
 
@@ -254,8 +282,9 @@ fn panel(svg: &mut String, title: &str, figures: &[&Figure], top: f64, scale: Sc
         );
         let _ = writeln!(
             svg,
-            r#"<text x="{gx:.1}" y="{:.1}" text-anchor="middle">{value}</text>"#,
-            bottom + 16.0
+            r#"<text x="{gx:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            bottom + 16.0,
+            scale.label(value)
         );
     }
     for (i, f) in figures.iter().enumerate() {

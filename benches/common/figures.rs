@@ -116,6 +116,11 @@ pub fn number(x: f64) -> String {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Report {
     pub bench: String,
+    /// When the figures were saved (UTC), and the commit of the crate measured.
+    #[serde(default)]
+    pub when: String,
+    #[serde(default)]
+    pub commit: String,
     pub load_before: String,
     pub load_after: String,
     pub figures: Vec<Figure>,
@@ -125,6 +130,8 @@ impl Report {
     pub fn new(bench: &str) -> Report {
         Report {
             bench: bench.to_owned(),
+            when: String::new(),
+            commit: String::new(),
             load_before: load_average(),
             load_after: String::new(),
             figures: Vec::new(),
@@ -146,6 +153,11 @@ impl Report {
             return;
         }
         self.load_after = load_average();
+        self.when = command("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+        self.commit = command(
+            "git",
+            &["-C", env!("CARGO_MANIFEST_DIR"), "rev-parse", "--short", "HEAD"],
+        );
         let dir = out_dir();
         std::fs::create_dir_all(&dir).expect("creating the bench output directory");
         let path = dir.join(format!("{}.json", self.bench));
@@ -171,5 +183,14 @@ pub fn out_dir() -> PathBuf {
 pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// A command's trimmed standard output, empty when it cannot run.
+pub fn command(program: &str, args: &[&str]) -> String {
+    std::process::Command::new(program)
+        .args(args)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default()
 }

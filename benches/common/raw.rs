@@ -43,19 +43,17 @@ impl RawClient {
 
     /// `POST /v1/files/{id}/hydrate`, decoded into `videogen::File`.
     pub async fn hydrate(&self, id: &str) -> reqwest::Result<videogen::File> {
-        let response = self
-            .request(reqwest::Method::POST, format!("/v1/files/{id}/hydrate"))
-            .send()
-            .await?;
-        response.error_for_status()?.json().await
+        self.file(reqwest::Method::POST, format!("/v1/files/{id}/hydrate"))
+            .await
     }
 
     /// `GET /v1/files/{id}`, decoded into `videogen::File`.
     pub async fn get(&self, id: &str) -> reqwest::Result<videogen::File> {
-        let response = self
-            .request(reqwest::Method::GET, format!("/v1/files/{id}"))
-            .send()
-            .await?;
+        self.file(reqwest::Method::GET, format!("/v1/files/{id}")).await
+    }
+
+    async fn file(&self, method: reqwest::Method, path: String) -> reqwest::Result<videogen::File> {
+        let response = self.request(method, path).send().await?;
         response.error_for_status()?.json().await
     }
 

@@ -109,7 +109,7 @@ pub fn median(mut samples: Vec<f64>) -> Option<f64> {
     }
     samples.sort_by(f64::total_cmp);
     let mid = samples.len() / 2;
-    Some(if samples.len() % 2 == 0 {
+    Some(if samples.len().is_multiple_of(2) {
         (samples[mid - 1] + samples[mid]) / 2.0
     } else {
         samples[mid]
@@ -144,7 +144,7 @@ impl Paired {
     pub fn measure(rounds: usize, mut a: impl FnMut() -> f64, mut b: impl FnMut() -> f64) -> Paired {
         let (mut times_a, mut times_b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
         for round in 0..rounds {
-            let (ta, tb) = if round % 2 == 0 {
+            let (ta, tb) = if round.is_multiple_of(2) {
                 let ta = a();
                 (ta, b())
             } else {

@@ -77,19 +77,8 @@ fn section(reports: &[Report], figures: &[&Figure]) -> String {
         s,
         "{START} (written by `cargo run --release --example bench_report`; edit the text around it) -->"
     );
-    let mut runs: Vec<&str> = reports
-        .iter()
-        .map(|r| r.when.as_str())
-        .filter(|w| !w.is_empty())
-        .collect();
-    runs.sort_unstable();
-    let mut commits: Vec<&str> = reports
-        .iter()
-        .map(|r| r.commit.as_str())
-        .filter(|c| !c.is_empty())
-        .collect();
-    commits.sort_unstable();
-    commits.dedup();
+    let runs = distinct(reports, |r| &r.when);
+    let commits = distinct(reports, |r| &r.commit);
     let span = match (runs.first(), runs.last()) {
         (Some(first), Some(last)) if first != last => format!("{first} to {last}"),
         (Some(first), _) => first.to_string(),
@@ -130,6 +119,14 @@ fn section(reports: &[Report], figures: &[&Figure]) -> String {
     let _ = writeln!(s, "\n![videogen relative to each baseline](docs/benchmarks.svg)");
     let _ = writeln!(s, "{END}");
     s
+}
+
+/// The distinct non-empty values of one field of the reports, sorted.
+fn distinct<'r>(reports: &'r [Report], field: impl Fn(&'r Report) -> &'r str) -> Vec<&'r str> {
+    let mut values: Vec<&str> = reports.iter().map(field).filter(|v| !v.is_empty()).collect();
+    values.sort_unstable();
+    values.dedup();
+    values
 }
 
 fn machine() -> String {

@@ -79,7 +79,7 @@ macro_rules! open_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                String::deserialize(d).map(Self::from)
+                d.deserialize_str(OpenEnumVisitor::<Self>(std::marker::PhantomData))
             }
         }
 
@@ -94,6 +94,26 @@ macro_rules! open_enum {
             }
         }
     };
+}
+
+/// Reads a string without allocating for known values: only a value this
+/// crate does not know is copied into `Unknown`.
+struct OpenEnumVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'de> for OpenEnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+        Ok(T::from(value))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
+        Ok(T::from(value))
+    }
 }
 
 open_enum! {

@@ -1,22 +1,11 @@
-//! `Client` and `ClientBuilder`: configuration, the connection pool, and the
-//! mapping of generated-client results into our [`Error`].
+//! `Client` and `ClientBuilder`: configuration and the connection pool.
+//! (Running a call is in `call.rs`.)
 
-use std::{fmt, future::Future, sync::Arc, time::Duration};
+use std::{fmt, sync::Arc, time::Duration};
 
-use http::{HeaderValue, StatusCode};
-use progenitor_client::ResponseValue;
+use http::HeaderValue;
 
-use crate::{
-    error::{ApiFailure, Error, TimeoutKind},
-    files::Files,
-    generated,
-    hooks::{Backoff, CallContext},
-    hydration::HydrationCache,
-    operation::Operation,
-    redact,
-    retry::RetryPolicy,
-    types::ApiError,
-};
+use crate::{error::Error, files::Files, hooks::Backoff, hydration::HydrationCache, retry::RetryPolicy};
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.videogen.io";
@@ -100,86 +89,6 @@ impl Client {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.shared.http
-    }
-
-    /// A generated client for one call, carrying that call's context.
-    pub(crate) fn generated(&self, operation: Operation) -> generated::Client {
-        let context = CallContext {
-            shared: self.shared.clone(),
-            operation,
-            record: Arc::default(),
-        };
-        generated::Client::new_with_client(&self.shared.base_url, self.shared.http.clone(), context)
-    }
-
-    /// Runs one generated call under the overall deadline and turns its
-    /// result into ours.
-    pub(crate) async fn call<T>(
-        &self,
-        generated: &generated::Client,
-        call: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ApiError>>>,
-    ) -> Result<T, Error> {
-        let deadline = self.shared.config.call_timeout;
-        // Boxed: the generated call's state is large; moving a pointer
-        // through the wrappers is cheaper than moving the state.
-        let result = match tokio::time::timeout(deadline, Box::pin(call)).await {
-            Ok(result) => result,
-            Err(_) => {
-                return Err(Error::Timeout {
-                    kind: TimeoutKind::Call,
-                    after: deadline,
-                })
-            }
-        };
-        result
-            .map(ResponseValue::into_inner)
-            .map_err(|e| self.convert_error(generated, e))
-    }
-
-    fn convert_error(&self, generated: &generated::Client, error: progenitor_client::Error<ApiError>) -> Error {
-        use progenitor_client::Error as G;
-        let context = &generated.inner;
-        let record = context.record.lock().unwrap_or_else(|e| e.into_inner());
-        let operation = context.operation.id();
-        let failure = |status: StatusCode, body: Option<ApiError>, raw: Option<String>| {
-            Error::Api(Box::new(ApiFailure {
-                status,
-                body,
-                request_id: record.request_id.clone(),
-                operation,
-                raw_snippet: raw,
-            }))
-        };
-        match error {
-            G::ErrorResponse(value) => failure(value.status(), Some(value.into_inner()), None),
-            G::InvalidResponsePayload(bytes, source) => {
-                let status = record.status.unwrap_or(StatusCode::OK);
-                let snippet = redact::snippet(&bytes, 200);
-                if status.is_success() {
-                    Error::Decode {
-                        status,
-                        snippet,
-                        source,
-                    }
-                } else {
-                    // An error page that is not the documented JSON (a gateway's
-                    // HTML 502): the status is the signal, the body a hint.
-                    failure(status, None, Some(snippet))
-                }
-            }
-            G::UnexpectedResponse(response) => failure(response.status(), None, None),
-            G::CommunicationError(e) | G::ResponseBodyError(e) | G::InvalidUpgrade(e) => {
-                if e.is_timeout() || record.attempt_timed_out {
-                    Error::Timeout {
-                        kind: TimeoutKind::Attempt,
-                        after: self.shared.config.attempt_timeout,
-                    }
-                } else {
-                    Error::transport(&format!("{operation} request"), e)
-                }
-            }
-            G::InvalidRequest(message) | G::Custom(message) => Error::invalid_input(message),
-        }
     }
 }
 

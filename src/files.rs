@@ -89,13 +89,13 @@ impl Files {
         let checked = check_file_id(file_id).map(str::to_owned);
         async move {
             let id = checked?;
-            let generated = client.generated(operation);
+            let g = client.generated(operation);
             match operation {
-                Operation::GetFile => client.call(&generated, generated.get_file(&id)).await,
-                Operation::HydrateFile => client.call(&generated, generated.hydrate_file(&id)).await,
-                Operation::ArchiveFile => client.call(&generated, generated.archive_file(&id)).await,
-                Operation::EnablePublicPreview => client.call(&generated, generated.enable_public_preview(&id)).await,
-                Operation::DisablePublicPreview => client.call(&generated, generated.disable_public_preview(&id)).await,
+                Operation::GetFile => client.call(&g, || g.get_file(&id)).await,
+                Operation::HydrateFile => client.call(&g, || g.hydrate_file(&id)).await,
+                Operation::ArchiveFile => client.call(&g, || g.archive_file(&id)).await,
+                Operation::EnablePublicPreview => client.call(&g, || g.enable_public_preview(&id)).await,
+                Operation::DisablePublicPreview => client.call(&g, || g.disable_public_preview(&id)).await,
                 other => unreachable!("{other:?} does not take a file id alone"),
             }
         }
@@ -122,8 +122,8 @@ impl Files {
                     "the upload's display name is empty; give the file a name",
                 ));
             }
-            let generated = client.generated(Operation::CreateFileUpload);
-            client.call(&generated, generated.create_file_upload(&request)).await
+            let g = client.generated(Operation::CreateFileUpload);
+            client.call(&g, || g.create_file_upload(&request)).await
         })
     }
 
@@ -262,10 +262,8 @@ impl ListRequest {
             }
         };
         let client = &self.files.client;
-        let generated = client.generated(Operation::GetFiles);
-        client
-            .call(&generated, generated.get_files(self.cursor.as_deref(), limit))
-            .await
+        let g = client.generated(Operation::GetFiles);
+        client.call(&g, || g.get_files(self.cursor.as_deref(), limit)).await
     }
 }
 
@@ -322,8 +320,8 @@ impl SearchRequest {
             self_only: self.self_only,
         };
         let client = &self.files.client;
-        let generated = client.generated(Operation::SearchFiles);
-        Ok(client.call(&generated, generated.search_files(&body)).await?.results)
+        let g = client.generated(Operation::SearchFiles);
+        Ok(client.call(&g, || g.search_files(&body)).await?.results)
     }
 }
 

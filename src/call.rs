@@ -1,0 +1,200 @@
+//! One API call: the retry loop around the generated method, the call
+//! deadline, the tracing span, and the mapping of generated-client results
+//! into our [`Error`].
+//!
+//! The loop re-runs the generated method, so the request is rebuilt per
+//! attempt and the response body is read by the generated code: nothing is
+//! copied on the common path of one successful attempt.
+
+use std::{
+    future::Future,
+    time::{Instant, SystemTime},
+};
+
+use http::{HeaderMap, StatusCode};
+use progenitor_client::{Error as Generated, ResponseValue};
+use tracing::Instrument;
+
+use crate::{
+    client::Client,
+    error::{ApiFailure, Error, TimeoutKind},
+    generated,
+    hooks::CallContext,
+    operation::Operation,
+    redact,
+    retry::{Decision, Outcome},
+    types::ApiError,
+};
+
+type GeneratedResult<T> = Result<ResponseValue<T>, Generated<ApiError>>;
+
+impl Client {
+    /// A generated client for one call that starts now: its context carries
+    /// the operation and the call's deadline.
+    pub(crate) fn generated(&self, operation: Operation) -> generated::Client {
+        let deadline = Instant::now() + self.shared.config.call_timeout;
+        let context = CallContext::new(self.shared.clone(), operation, deadline);
+        generated::Client::new_with_client(&self.shared.base_url, self.shared.http.clone(), context)
+    }
+
+    /// Runs `send` (one method of `generated`) until it succeeds, the retry
+    /// policy gives up, or the call's deadline would pass.
+    pub(crate) async fn call<T, F: Future<Output = GeneratedResult<T>>>(
+        &self,
+        generated: &generated::Client,
+        send: impl Fn() -> F,
+    ) -> Result<T, Error> {
+        let started = Instant::now();
+        let config = &self.shared.config;
+        let operation = generated.inner.operation;
+        let deadline = generated.inner.deadline;
+        let span = tracing::debug_span!(
+            "videogen.call",
+            operation = operation.id(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let attempts = async {
+            let mut retries_done = 0;
+            loop {
+                if !self.shared.backoff.wait(operation, deadline).await {
+                    return Err(Error::Timeout {
+                        kind: TimeoutKind::Call,
+                        after: config.call_timeout,
+                    });
+                }
+                // Boxed: the generated call's state is large, and moving a
+                // pointer through the enclosing futures is cheaper.
+                let result = Box::pin(send()).await;
+                let error = match result {
+                    Ok(value) => {
+                        note_attempt(retries_done + 1, Some(value.status()), None, started);
+                        return Ok(value.into_inner());
+                    }
+                    Err(error) => error,
+                };
+                let context = &generated.inner;
+                let (outcome, wait) = {
+                    let record = context.record();
+                    let (outcome, headers) = outcome(&error, &record);
+                    note_attempt(retries_done + 1, record.status, record.request_id.as_deref(), started);
+                    let none = HeaderMap::new(); // allocates nothing
+                    let decision = outcome.map(|outcome| {
+                        config.retry.decide(
+                            operation.idempotency(),
+                            outcome,
+                            headers.unwrap_or(&none),
+                            retries_done,
+                            SystemTime::now(),
+                            fastrand::f64(),
+                        )
+                    });
+                    (outcome, decision)
+                };
+                let wait = match wait {
+                    Some(Decision::RetryAfter(wait)) if Instant::now() + wait < deadline => wait,
+                    // A retry that could not start before the deadline would
+                    // only turn a real error into a timeout.
+                    _ => return Err(self.convert_error(context, error)),
+                };
+                if outcome == Some(Outcome::Status(StatusCode::TOO_MANY_REQUESTS)) {
+                    // Everyone calling this endpoint through this client waits too.
+                    self.shared.backoff.hold(operation, wait);
+                }
+                tracing::debug!(attempt = retries_done + 1, ?outcome, ?wait, "retrying");
+                tokio::time::sleep(wait).await;
+                retries_done += 1;
+            }
+        };
+        attempts.instrument(span).await
+    }
+
+    fn convert_error(&self, context: &CallContext, error: Generated<ApiError>) -> Error {
+        let record = context.record();
+        let operation = context.operation.id();
+        let failure = |status: StatusCode, body: Option<ApiError>, raw: Option<String>| {
+            let request_id = record.request_id.clone();
+            Error::Api(Box::new(ApiFailure {
+                status,
+                body,
+                request_id,
+                operation,
+                raw_snippet: raw,
+            }))
+        };
+        match error {
+            Generated::ErrorResponse(value) => failure(value.status(), Some(value.into_inner()), None),
+            Generated::InvalidResponsePayload(bytes, source) => {
+                let status = record.status.unwrap_or(StatusCode::OK);
+                let snippet = redact::snippet(&bytes, 200);
+                if status.is_success() {
+                    Error::Decode {
+                        status,
+                        snippet,
+                        source,
+                    }
+                } else {
+                    // An error page that is not the documented JSON (a gateway's
+                    // HTML 502): the status is the signal, the body a hint.
+                    failure(status, None, Some(snippet))
+                }
+            }
+            Generated::UnexpectedResponse(response) => failure(response.status(), None, None),
+            Generated::CommunicationError(e) | Generated::ResponseBodyError(e) | Generated::InvalidUpgrade(e) => {
+                if !e.is_timeout() {
+                    Error::transport(&format!("{operation} request"), e)
+                } else if Instant::now() + crate::hooks::MIN_ATTEMPT_TIMEOUT >= context.deadline {
+                    Error::Timeout {
+                        kind: TimeoutKind::Call,
+                        after: self.shared.config.call_timeout,
+                    }
+                } else {
+                    Error::Timeout {
+                        kind: TimeoutKind::Attempt,
+                        after: self.shared.config.attempt_timeout,
+                    }
+                }
+            }
+            Generated::InvalidRequest(message) | Generated::Custom(message) => Error::invalid_input(message),
+        }
+    }
+}
+
+/// What a failed attempt came to for the retry policy (`None`: never retry),
+/// and the response headers that may carry a wait.
+fn outcome<'a>(
+    error: &'a Generated<ApiError>,
+    record: &'a crate::hooks::AttemptRecord,
+) -> (Option<Outcome>, Option<&'a HeaderMap>) {
+    match error {
+        Generated::ErrorResponse(value) => (Some(Outcome::Status(value.status())), Some(value.headers())),
+        Generated::UnexpectedResponse(response) => (Some(Outcome::Status(response.status())), Some(response.headers())),
+        Generated::InvalidResponsePayload(..) => (record.status.map(Outcome::Status), record.error_headers.as_ref()),
+        Generated::CommunicationError(e) if e.is_connect() => (Some(Outcome::ConnectFailed), None),
+        Generated::CommunicationError(e) | Generated::ResponseBodyError(e) if e.is_timeout() => {
+            (Some(Outcome::TimedOut), None)
+        }
+        Generated::CommunicationError(_) | Generated::ResponseBodyError(_) => (Some(Outcome::Interrupted), None),
+        Generated::InvalidUpgrade(_) | Generated::InvalidRequest(_) | Generated::Custom(_) => (None, None),
+    }
+}
+
+/// Records an attempt on the call's span.
+fn note_attempt(attempts: u32, status: Option<StatusCode>, request_id: Option<&str>, started: Instant) {
+    let span = tracing::Span::current();
+    span.record("attempts", attempts);
+    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+    if let Some(status) = status {
+        span.record("status", status.as_u16());
+    }
+    if let Some(id) = request_id {
+        span.record("request_id", id);
+    }
+    tracing::trace!(
+        attempt = attempts,
+        status = status.map(|s| s.as_u16()),
+        "attempt finished"
+    );
+}

@@ -8,7 +8,7 @@
 
 use std::{
     future::Future,
-    time::{Instant, SystemTime},
+    time::{Duration, Instant, SystemTime},
 };
 
 use http::{HeaderMap, StatusCode};
@@ -19,7 +19,7 @@ use crate::{
     client::Client,
     error::{ApiFailure, Error, TimeoutKind},
     generated,
-    hooks::CallContext,
+    hooks::{AttemptRecord, CallContext},
     operation::Operation,
     redact,
     retry::{Decision, Outcome},
@@ -46,8 +46,8 @@ impl Client {
     ) -> Result<T, Error> {
         let started = Instant::now();
         let config = &self.shared.config;
-        let operation = generated.inner.operation;
-        let deadline = generated.inner.deadline;
+        let context = &generated.inner;
+        let (operation, deadline) = (context.operation, context.deadline);
         let span = tracing::debug_span!(
             "videogen.call",
             operation = operation.id(),
@@ -65,39 +65,41 @@ impl Client {
                         after: config.call_timeout,
                     });
                 }
+                // The attempt's budget covers the response body too and never
+                // reaches past the call's deadline. (A tokio timer: much
+                // cheaper per call than reqwest's per-request timeout.)
+                let budget = config
+                    .attempt_timeout
+                    .min(deadline.saturating_duration_since(Instant::now()));
                 // Boxed: the generated call's state is large, and moving a
                 // pointer through the enclosing futures is cheaper.
-                let result = Box::pin(send()).await;
-                let error = match result {
-                    Ok(value) => {
+                let failure = match tokio::time::timeout(budget, Box::pin(send())).await {
+                    Ok(Ok(value)) => {
                         note_attempt(retries_done + 1, Some(value.status()), None, started);
                         return Ok(value.into_inner());
                     }
-                    Err(error) => error,
+                    Ok(Err(error)) => Failure::Generated(error),
+                    Err(_elapsed) => Failure::TimedOut,
                 };
-                let context = &generated.inner;
-                let (outcome, wait) = {
+                let (outcome, decision) = {
                     let record = context.record();
-                    let (outcome, headers) = outcome(&error, &record);
+                    let (outcome, headers) = failure.outcome(&record);
                     note_attempt(retries_done + 1, record.status, record.request_id.as_deref(), started);
                     let none = HeaderMap::new(); // allocates nothing
                     let decision = outcome.map(|outcome| {
-                        config.retry.decide(
-                            operation.idempotency(),
-                            outcome,
-                            headers.unwrap_or(&none),
-                            retries_done,
-                            SystemTime::now(),
-                            fastrand::f64(),
-                        )
+                        let headers = headers.unwrap_or(&none);
+                        let (now, jitter) = (SystemTime::now(), fastrand::f64());
+                        config
+                            .retry
+                            .decide(operation.idempotency(), outcome, headers, retries_done, now, jitter)
                     });
                     (outcome, decision)
                 };
-                let wait = match wait {
+                let wait = match decision {
                     Some(Decision::RetryAfter(wait)) if Instant::now() + wait < deadline => wait,
                     // A retry that could not start before the deadline would
                     // only turn a real error into a timeout.
-                    _ => return Err(self.convert_error(context, error)),
+                    _ => return Err(self.convert_error(context, failure)),
                 };
                 if outcome == Some(Outcome::Status(StatusCode::TOO_MANY_REQUESTS)) {
                     // Everyone calling this endpoint through this client waits too.
@@ -111,7 +113,28 @@ impl Client {
         attempts.instrument(span).await
     }
 
-    fn convert_error(&self, context: &CallContext, error: Generated<ApiError>) -> Error {
+    /// An attempt ran out of time: the call's deadline if that is what cut
+    /// it short, else the per-attempt timeout.
+    fn timeout_error(&self, deadline: Instant) -> Error {
+        let config = &self.shared.config;
+        if Instant::now() + Duration::from_millis(1) >= deadline {
+            Error::Timeout {
+                kind: TimeoutKind::Call,
+                after: config.call_timeout,
+            }
+        } else {
+            Error::Timeout {
+                kind: TimeoutKind::Attempt,
+                after: config.attempt_timeout,
+            }
+        }
+    }
+
+    fn convert_error(&self, context: &CallContext, failure: Failure) -> Error {
+        let error = match failure {
+            Failure::Generated(error) => error,
+            Failure::TimedOut => return self.timeout_error(context.deadline),
+        };
         let record = context.record();
         let operation = context.operation.id();
         let failure = |status: StatusCode, body: Option<ApiError>, raw: Option<String>| {
@@ -143,18 +166,10 @@ impl Client {
             }
             Generated::UnexpectedResponse(response) => failure(response.status(), None, None),
             Generated::CommunicationError(e) | Generated::ResponseBodyError(e) | Generated::InvalidUpgrade(e) => {
-                if !e.is_timeout() {
-                    Error::transport(&format!("{operation} request"), e)
-                } else if Instant::now() + crate::hooks::MIN_ATTEMPT_TIMEOUT >= context.deadline {
-                    Error::Timeout {
-                        kind: TimeoutKind::Call,
-                        after: self.shared.config.call_timeout,
-                    }
+                if e.is_timeout() {
+                    self.timeout_error(context.deadline)
                 } else {
-                    Error::Timeout {
-                        kind: TimeoutKind::Attempt,
-                        after: self.shared.config.attempt_timeout,
-                    }
+                    Error::transport(&format!("{operation} request"), e)
                 }
             }
             Generated::InvalidRequest(message) | Generated::Custom(message) => Error::invalid_input(message),
@@ -162,22 +177,36 @@ impl Client {
     }
 }
 
-/// What a failed attempt came to for the retry policy (`None`: never retry),
-/// and the response headers that may carry a wait.
-fn outcome<'a>(
-    error: &'a Generated<ApiError>,
-    record: &'a crate::hooks::AttemptRecord,
-) -> (Option<Outcome>, Option<&'a HeaderMap>) {
-    match error {
-        Generated::ErrorResponse(value) => (Some(Outcome::Status(value.status())), Some(value.headers())),
-        Generated::UnexpectedResponse(response) => (Some(Outcome::Status(response.status())), Some(response.headers())),
-        Generated::InvalidResponsePayload(..) => (record.status.map(Outcome::Status), record.error_headers.as_ref()),
-        Generated::CommunicationError(e) if e.is_connect() => (Some(Outcome::ConnectFailed), None),
-        Generated::CommunicationError(e) | Generated::ResponseBodyError(e) if e.is_timeout() => {
-            (Some(Outcome::TimedOut), None)
+/// How an attempt failed: as the generated client reports it, or cut off by
+/// the attempt's timeout.
+enum Failure {
+    Generated(Generated<ApiError>),
+    TimedOut,
+}
+
+impl Failure {
+    /// What the attempt came to for the retry policy (`None`: never retry),
+    /// and the response headers that may carry a wait.
+    fn outcome<'a>(&'a self, record: &'a AttemptRecord) -> (Option<Outcome>, Option<&'a HeaderMap>) {
+        let error = match self {
+            Failure::TimedOut => return (Some(Outcome::TimedOut), None),
+            Failure::Generated(error) => error,
+        };
+        match error {
+            Generated::ErrorResponse(value) => (Some(Outcome::Status(value.status())), Some(value.headers())),
+            Generated::UnexpectedResponse(response) => {
+                (Some(Outcome::Status(response.status())), Some(response.headers()))
+            }
+            Generated::InvalidResponsePayload(..) => {
+                (record.status.map(Outcome::Status), record.error_headers.as_ref())
+            }
+            Generated::CommunicationError(e) if e.is_connect() => (Some(Outcome::ConnectFailed), None),
+            Generated::CommunicationError(e) | Generated::ResponseBodyError(e) if e.is_timeout() => {
+                (Some(Outcome::TimedOut), None)
+            }
+            Generated::CommunicationError(_) | Generated::ResponseBodyError(_) => (Some(Outcome::Interrupted), None),
+            Generated::InvalidUpgrade(_) | Generated::InvalidRequest(_) | Generated::Custom(_) => (None, None),
         }
-        Generated::CommunicationError(_) | Generated::ResponseBodyError(_) => (Some(Outcome::Interrupted), None),
-        Generated::InvalidUpgrade(_) | Generated::InvalidRequest(_) | Generated::Custom(_) => (None, None),
     }
 }
 

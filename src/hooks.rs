@@ -1,7 +1,6 @@
 //! The seam between the generated client and ours: `ClientHooks`.
 //!
-//! `pre` sets auth, the user agent and a per-attempt timeout bounded by the
-//! call's deadline; `post` records what the attempt saw (status, request id,
+//! `pre` sets auth and the user agent; `post` records what the attempt saw (status, request id,
 //! headers of error responses), which the retry loop and the error mapping in
 //! `call.rs` need when the generated client reports only a decode failure.
 
@@ -65,10 +64,6 @@ pub(crate) struct AttemptRecord {
     pub(crate) error_headers: Option<HeaderMap>,
 }
 
-/// The shortest timeout an attempt gets, so one that starts just before the
-/// deadline still fails as a timeout rather than with a zero budget.
-pub(crate) const MIN_ATTEMPT_TIMEOUT: Duration = Duration::from_millis(1);
-
 impl ClientHooks<CallContext> for generated::Client {
     async fn pre<E>(
         &self,
@@ -81,15 +76,6 @@ impl ClientHooks<CallContext> for generated::Client {
         headers.remove("api-version");
         headers.insert(header::AUTHORIZATION, ctx.shared.auth.clone());
         headers.insert(header::USER_AGENT, ctx.shared.user_agent.clone());
-        // reqwest's per-request timeout covers the response body too.
-        let remaining = ctx.deadline.saturating_duration_since(Instant::now());
-        *request.timeout_mut() = Some(
-            ctx.shared
-                .config
-                .attempt_timeout
-                .min(remaining)
-                .max(MIN_ATTEMPT_TIMEOUT),
-        );
         Ok(())
     }
 

@@ -107,6 +107,8 @@ impl Client {
                 }
                 tracing::debug!(attempt = retries_done + 1, ?outcome, ?wait, "retrying");
                 tokio::time::sleep(wait).await;
+                // An attempt cut off by its timeout never reaches `post`: start clean.
+                *context.record() = AttemptRecord::default();
                 retries_done += 1;
             }
         };

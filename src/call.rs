@@ -78,7 +78,7 @@ impl Client {
                         note_attempt(retries_done + 1, Some(value.status()), None, started);
                         return Ok(value.into_inner());
                     }
-                    Ok(Err(error)) => Failure::Generated(error),
+                    Ok(Err(error)) => Failure::Generated(Box::new(error)),
                     Err(_elapsed) => Failure::TimedOut,
                 };
                 let (outcome, decision) = {
@@ -134,7 +134,7 @@ impl Client {
 
     fn convert_error(&self, context: &CallContext, failure: Failure) -> Error {
         let error = match failure {
-            Failure::Generated(error) => error,
+            Failure::Generated(error) => *error,
             Failure::TimedOut => return self.timeout_error(context.deadline),
         };
         let record = context.record();
@@ -182,7 +182,8 @@ impl Client {
 /// How an attempt failed: as the generated client reports it, or cut off by
 /// the attempt's timeout.
 enum Failure {
-    Generated(Generated<ApiError>),
+    /// Boxed: failures are the rare path, and the error is large.
+    Generated(Box<Generated<ApiError>>),
     TimedOut,
 }
 
@@ -194,7 +195,7 @@ impl Failure {
             Failure::TimedOut => return (Some(Outcome::TimedOut), None),
             Failure::Generated(error) => error,
         };
-        match error {
+        match &**error {
             Generated::ErrorResponse(value) => (Some(Outcome::Status(value.status())), Some(value.headers())),
             Generated::UnexpectedResponse(response) => {
                 (Some(Outcome::Status(response.status())), Some(response.headers()))

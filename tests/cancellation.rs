@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::KEY;
+use common::{default_client, KEY};
 use httpmock::prelude::*;
 use serde_json::json;
 use tokio::{io::AsyncWriteExt, net::TcpListener};
@@ -22,11 +22,7 @@ async fn a_dropped_call_sends_no_further_retries() {
                 .json_body(json!({"message": "busy"}));
         })
         .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
+    let client = default_client(&server);
     let call = client.files().hydrate("slow");
     assert!(
         tokio::time::timeout(Duration::from_millis(300), call).await.is_err(),
@@ -94,11 +90,7 @@ async fn a_dropped_download_leaves_no_partial_file() {
                 "downloadSource": {"status": "ready", "url": format!("{storage}/big.mp4?sig=S"), "expiresAt": 4102444800.0}}));
         })
         .await;
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .build()
-        .unwrap();
+    let client = default_client(&server);
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("big.mp4");
     let (tx, rx) = tokio::sync::oneshot::channel();

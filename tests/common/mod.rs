@@ -19,6 +19,11 @@ pub fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
+/// A client with every default (retries on), as a service would build it.
+pub fn default_client(server: &MockServer) -> Client {
+    Client::builder().api_key(KEY).base_url(server.base_url()).build().unwrap()
+}
+
 /// A client that retries quickly (1 ms backoff), for retry assertions.
 pub fn retrying_client(server: &MockServer, retries: u32) -> Client {
     let policy = RetryPolicy::default()

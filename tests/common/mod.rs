@@ -21,7 +21,11 @@ pub fn client(server: &MockServer) -> Client {
 
 /// A client with every default (retries on), as a service would build it.
 pub fn default_client(server: &MockServer) -> Client {
-    Client::builder().api_key(KEY).base_url(server.base_url()).build().unwrap()
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .build()
+        .unwrap()
 }
 
 /// A client that retries quickly (1 ms backoff), for retry assertions.

@@ -257,3 +257,11 @@ async fn the_api_key_never_appears_in_errors() {
     assert!(matches!(refused, Error::Transport { .. }), "{refused:?}");
     assert!(!format!("{refused} {refused:?}").contains(KEY));
 }
+
+#[test]
+fn the_error_type_travels_across_threads_and_into_anyhow_style_boxes() {
+    fn assert_error<E: std::error::Error + Send + Sync + 'static>() {}
+    assert_error::<Error>();
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(Error::InvalidInput { message: "x".into() });
+    assert!(boxed.to_string().contains("invalid input"));
+}

@@ -113,8 +113,7 @@ impl Files {
             if !file.needs_hydration_with_margin(SystemTime::now(), files.margin()) {
                 return Ok(file);
             }
-            let id = file.file_id.clone();
-            files.cached_or(&id, files.hydrate_uncached(&id)).await
+            files.hydrate_cached(&file.file_id).await
         }
     }
 
@@ -155,6 +154,12 @@ impl Files {
         if let Some(cache) = self.cache() {
             cache.store(file).await;
         }
+    }
+
+    /// A cached file still good beyond the margin, else one hydrate shared
+    /// by all concurrent callers (without a cache: a plain hydrate).
+    async fn hydrate_cached(&self, id: &str) -> Result<File, Error> {
+        self.cached_or(id, self.hydrate_uncached(id)).await
     }
 
     async fn hydrate_if_needed(&self, file: File) -> Result<File, Error> {
@@ -225,16 +230,11 @@ impl Stream for HydrateMany {
         let this = &mut *self;
         let running = this.running.get_or_insert_with(|| {
             let files = this.files.clone();
-            let uses_cache = files.cache().is_some();
             futures_util::stream::iter(std::mem::take(&mut this.ids))
                 .map(move |id| {
                     let files = files.clone();
                     async move {
-                        let result = if uses_cache {
-                            files.cached_or(&id, files.hydrate_uncached(&id)).await
-                        } else {
-                            files.hydrate(&id).await
-                        };
+                        let result = files.hydrate_cached(&id).await;
                         (id, result)
                     }
                 })

@@ -308,3 +308,51 @@ async fn an_upload_that_never_finishes_times_out() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_server_that_keeps_sending_the_wrong_range_cannot_loop_the_download() {
+    use httpmock::prelude::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Storage that answers every request, ranged or not, with bytes 5-9 of 10.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let storage = format!("http://{}", listener.local_addr().unwrap());
+    let served = Arc::new(AtomicU64::new(0));
+    let count = served.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::Relaxed);
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let reply = "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 5-9/10\r\n\
+                         Content-Length: 5\r\nConnection: close\r\n\r\nhello";
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    });
+    let api = MockServer::start_async().await;
+    api.mock_async(|when, then| {
+        when.method(GET).path("/v1/files/vg_file_odd");
+        then.status(200).json_body(serde_json::json!({"fileId": "vg_file_odd", "scope": "GLOBAL",
+            "downloadSource": {"status": "ready", "url": format!("{storage}/odd.bin?sig=S"), "expiresAt": 4102444800.0}}));
+    })
+    .await;
+    let client = videogen::Client::builder()
+        .api_key("k")
+        .base_url(api.base_url())
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("odd.bin");
+    let download = client.files().download("vg_file_odd", &dest).max_resumes(3).send();
+    let err = tokio::time::timeout(Duration::from_secs(20), download)
+        .await
+        .expect("the download gave up instead of looping")
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.to_string().contains("different range"), "{err}");
+    assert_eq!(
+        served.load(Ordering::Relaxed),
+        4,
+        "the first request and three counted breaks"
+    );
+    assert!(!dest.exists() && no_partial_files(dir.path()));
+}

@@ -174,6 +174,13 @@ impl DownloadRequest {
                 StatusCode::PARTIAL_CONTENT => match content_range(&response) {
                     Some((start, total)) if start == state.done => state.total = total.or(state.total),
                     _ => {
+                        // A range we did not ask for counts as a break, so a
+                        // server that keeps doing it cannot loop us forever.
+                        let odd = Error::Transport {
+                            message: format!("asked for bytes from {}, got a different range", state.done),
+                            source: "unexpected Content-Range".into(),
+                        };
+                        state.resume_or(self.max_resumes, odd)?;
                         restart(&mut out, &mut state).await?;
                         continue;
                     }

@@ -45,6 +45,13 @@ pub enum Error {
         /// Where decoding failed.
         source: serde_json::Error,
     },
+    /// The server broke the API's contract in a way no decoder can see (a
+    /// repeated pagination cursor, say); the call was stopped rather than
+    /// looping.
+    Protocol {
+        /// What the server did.
+        message: String,
+    },
     /// An argument was rejected before anything was sent.
     InvalidInput {
         /// What is wrong and how to fix it.
@@ -219,6 +226,9 @@ impl Error {
             Error::Config { message } => Error::Config {
                 message: message.clone(),
             },
+            Error::Protocol { message } => Error::Protocol {
+                message: message.clone(),
+            },
             Error::Io { context, source } => Error::Io {
                 context: context.clone(),
                 source: std::io::Error::new(source.kind(), source.to_string()),
@@ -308,6 +318,7 @@ impl fmt::Display for Error {
                  body starts: {snippet}"
             ),
             Error::InvalidInput { message } => write!(f, "invalid input: {message}"),
+            Error::Protocol { message } => write!(f, "VideoGen broke the API contract: {message}"),
             Error::Config { message } => write!(f, "client configuration: {message}"),
             Error::Io { context, source } => write!(f, "{context}: {source}"),
             Error::UploadFailed { file_id, reason } => {

@@ -153,20 +153,14 @@ impl Files {
     /// the server repeats a cursor or sends an empty one while claiming more,
     /// rather than looping forever.
     pub fn list_all(&self) -> impl Stream<Item = Result<File, Error>> + Send + 'static {
-        self.list_all_with_page_size(None)
-    }
-
-    fn list_all_with_page_size(&self, limit: Option<u32>) -> impl Stream<Item = Result<File, Error>> + Send + 'static {
         struct State {
             files: Files,
-            limit: Option<u32>,
             cursor: Option<String>,
             seen: std::collections::HashSet<String>,
             done: bool,
         }
         let state = State {
             files: self.clone(),
-            limit,
             cursor: None,
             seen: Default::default(),
             done: false,
@@ -176,7 +170,6 @@ impl Files {
                 return None;
             }
             let mut request = state.files.list();
-            request.limit = state.limit;
             request.cursor = state.cursor.take();
             let page = match request.send().await {
                 Ok(page) => page,
@@ -196,9 +189,11 @@ impl Files {
                     } else {
                         "a repeated"
                     };
-                    items.push(Err(Error::invalid_input(format!(
-                        "the server said more files follow but sent {what} cursor; stopped listing to avoid a loop"
-                    ))));
+                    items.push(Err(Error::Protocol {
+                        message: format!(
+                            "the server said more files follow but sent {what} cursor; stopped listing to avoid a loop"
+                        ),
+                    }));
                 }
             }
             Some((items, state))

@@ -307,6 +307,10 @@ async fn list_all_stops_on_a_repeated_cursor_instead_of_looping() {
     assert_eq!(items[1].as_ref().unwrap().id(), "f2");
     let err = items[2].as_ref().unwrap_err();
     assert!(err.to_string().contains("repeated cursor"), "{err}");
+    assert!(
+        matches!(err, videogen::Error::Protocol { .. }),
+        "the server's fault, not the caller's: {err:?}"
+    );
     assert_eq!(first.calls_async().await, 1);
     assert_eq!(again.calls_async().await, 1);
 }

@@ -12,6 +12,7 @@ pub mod record;
 pub mod regen;
 pub mod report;
 pub mod source;
+pub mod spec;
 
 /// The workspace root: xtask lives one level below it.
 pub fn workspace_root() -> std::path::PathBuf {

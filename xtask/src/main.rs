@@ -2,12 +2,14 @@
 
 use std::process::ExitCode;
 
-use xtask::{drift, regen};
+use xtask::{drift, regen, spec};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
+  spec [--published PATH] [--check]
+                    derive spec/openapi.yaml from the published document and spec/overlay/
   regen [--check]   generate src/generated/ from spec/openapi.yaml
                     (--check: fail with a diff when the committed code is stale)
   drift [--published PATH|URL] [--update-lock]
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen::run(&args[1..]),
         Some("drift") => drift::run(&args[1..]),
+        Some("spec") => spec::run(&args[1..]),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

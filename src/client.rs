@@ -1,11 +1,20 @@
-//! `Client` and `ClientBuilder`: configuration and the connection pool.
-//! (Running a call is in `call.rs`.)
+//! The top layer: `Client`, the facade that hands out one handle per tag,
+//! and `ClientBuilder`. (The shared state and the call path are in
+//! src/runtime/, the handles in src/api/.)
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{fmt, time::Duration};
 
 use http::HeaderValue;
 
-use crate::{error::Error, files::Files, hooks::Backoff, hydration::HydrationCache, retry::RetryPolicy};
+use crate::{
+    api::{
+        account::Account, entities::Entities, files::hydration::HydrationCache, files::Files, projects::Projects,
+        resources::Resources, text::Text, tools::Tools, webhook_endpoints::WebhookEndpoints, workflows::Workflows,
+    },
+    error::Error,
+    retry::RetryPolicy,
+    runtime::{hooks::Backoff, Config, Runtime, Shared},
+};
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.videogen.io";
@@ -32,36 +41,12 @@ const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(120);
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) shared: Arc<Shared>,
-}
-
-pub(crate) struct Shared {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    /// `Bearer <key>`, marked sensitive so it never shows in `Debug`.
-    pub(crate) auth: HeaderValue,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) config: Config,
-    pub(crate) backoff: Backoff,
-    pub(crate) cache: Option<HydrationCache>,
-}
-
-/// Settings fixed at build time.
-#[derive(Clone, Debug)]
-pub(crate) struct Config {
-    pub(crate) retry: RetryPolicy,
-    pub(crate) attempt_timeout: Duration,
-    pub(crate) call_timeout: Duration,
-    pub(crate) hydration_margin: Duration,
+    pub(crate) runtime: Runtime,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.shared.base_url)
-            .field("api_key", &"<redacted>")
-            .field("config", &self.shared.config)
-            .finish()
+        self.runtime.fmt(f)
     }
 }
 
@@ -77,18 +62,54 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The Files resource: get, hydrate, list, search, upload, ...
+    /// The Files resource: get, hydrate, list, search, upload, download.
     pub fn files(&self) -> Files {
-        Files::new(self.clone())
+        Files::new(self.runtime.clone())
+    }
+
+    /// The Tools resource: image, clip, speech, music, avatar, ... jobs.
+    pub fn tools(&self) -> Tools {
+        Tools::new(self.runtime.clone())
+    }
+
+    /// The Workflows resource: script, voiceover, slideshow and storyboard to video.
+    pub fn workflows(&self) -> Workflows {
+        Workflows::new(self.runtime.clone())
+    }
+
+    /// The Projects resource: projects, exports and remixes.
+    pub fn projects(&self) -> Projects {
+        Projects::new(self.runtime.clone())
+    }
+
+    /// The Entities resource: actors, products and visual styles.
+    pub fn entities(&self) -> Entities {
+        Entities::new(self.runtime.clone())
+    }
+
+    /// The Resources resource: voices, presenters, languages.
+    pub fn resources(&self) -> Resources {
+        Resources::new(self.runtime.clone())
+    }
+
+    /// Webhook endpoint management.
+    pub fn webhooks(&self) -> WebhookEndpoints {
+        WebhookEndpoints::new(self.runtime.clone())
+    }
+
+    /// Text generation.
+    pub fn text(&self) -> Text {
+        Text::new(self.runtime.clone())
+    }
+
+    /// The account behind the key.
+    pub fn account(&self) -> Account {
+        Account::new(self.runtime.clone())
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.shared.base_url
-    }
-
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.shared.http
+        &self.runtime.base_url
     }
 }
 
@@ -260,7 +281,7 @@ impl ClientBuilder {
             .map(|max| HydrationCache::new(max, config.hydration_margin));
         let backoff = Backoff::default();
         Ok(Client {
-            shared: Arc::new(Shared {
+            runtime: Runtime::new(Shared {
                 http,
                 base_url,
                 auth,
@@ -332,6 +353,6 @@ mod tests {
         assert_traits::<Client>();
         let a = Client::builder().api_key("k").build().unwrap();
         let b = a.clone();
-        assert!(Arc::ptr_eq(&a.shared, &b.shared));
+        assert!(a.runtime.same(&b.runtime));
     }
 }

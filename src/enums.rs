@@ -4,7 +4,7 @@
 //! closed enum would fail the whole response on such a value; these keep it
 //! in `Unknown` and write it back unchanged.
 
-use std::{fmt, str::FromStr};
+use std::fmt;
 
 macro_rules! open_enum {
     (
@@ -58,15 +58,15 @@ macro_rules! open_enum {
             }
         }
 
-        impl FromStr for $name {
+        impl ::std::str::FromStr for $name {
             type Err = std::convert::Infallible;
             fn from_str(raw: &str) -> Result<Self, Self::Err> {
                 Ok(Self::from(raw))
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
@@ -79,7 +79,7 @@ macro_rules! open_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_str(OpenEnumVisitor::<Self>(std::marker::PhantomData))
+                d.deserialize_str($crate::enums::OpenEnumVisitor::<Self>(::std::marker::PhantomData))
             }
         }
 
@@ -98,7 +98,7 @@ macro_rules! open_enum {
 
 /// Reads a string without allocating for known values: only a value this
 /// crate does not know is copied into `Unknown`.
-struct OpenEnumVisitor<T>(std::marker::PhantomData<T>);
+pub(crate) struct OpenEnumVisitor<T>(pub(crate) std::marker::PhantomData<T>);
 
 impl<'de, T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'de> for OpenEnumVisitor<T> {
     type Value = T;
@@ -116,85 +116,11 @@ impl<'de, T: for<'a> From<&'a str> + From<String>> serde::de::Visitor<'de> for O
     }
 }
 
-open_enum! {
-    /// The media kind of a file.
-    FileType {
-        /// A still image.
-        Image => "IMAGE",
-        /// A video.
-        Video => "VIDEO",
-        /// Audio only.
-        Audio => "AUDIO",
-        /// A PDF document.
-        Pdf => "PDF",
-        /// A slideshow.
-        Slideshow => "SLIDESHOW",
-    }
-}
-
-open_enum! {
-    /// Where a file belongs, which decides how long it is kept.
-    FileScope {
-        /// Uploaded or standalone generated files, kept indefinitely.
-        Global => "GLOBAL",
-        /// Files that belong to one project.
-        Project => "PROJECT",
-        /// Project exports.
-        Export => "EXPORT",
-        /// Kept for at least 24 hours, then may be archived; never analysed.
-        Temporary => "TEMPORARY",
-        /// Attached to a reusable entity and shared across the team.
-        Entity => "ENTITY",
-    }
-}
-
-open_enum! {
-    /// Whether a rendition of a file can be fetched.
-    FileSourceStatus {
-        /// Still processing, or not hydrated yet.
-        Pending => "pending",
-        /// A signed URL is (or can be made) available.
-        Ready => "ready",
-        /// Producing this rendition failed.
-        Failed => "failed",
-        /// This rendition does not apply to the file's type.
-        Skipped => "skipped",
-    }
-}
-
-open_enum! {
-    /// Progress of the background analysis that writes descriptions and transcripts.
-    AnalysisLoadingState {
-        /// Not started.
-        Unattempted => "UNATTEMPTED",
-        /// Running.
-        Loading => "LOADING",
-        /// Finished; description, transcript and duration are filled in.
-        Fulfilled => "FULFILLED",
-        /// Failed for good.
-        Rejected => "REJECTED",
-    }
-}
-
-open_enum! {
-    /// The media kind announced when an upload is created.
-    UploadFileType {
-        /// A still image.
-        Image => "IMAGE",
-        /// A video.
-        Video => "VIDEO",
-        /// Audio only.
-        Audio => "AUDIO",
-        /// A PDF document.
-        Pdf => "PDF",
-        /// A slideshow.
-        Slideshow => "SLIDESHOW",
-    }
-}
+pub(crate) use open_enum;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::types::{AnalysisLoadingState, FileScope, FileSourceStatus, FileType};
 
     #[test]
     fn known_values_are_typed_and_unknown_values_survive_a_round_trip() {

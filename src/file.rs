@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::{enums::FileSourceStatus, types::FileSource, File};
+use crate::{types::FileSource, File, FileSourceStatus};
 
 /// How long before `expiresAt` a URL counts as expired: a URL handed to a
 /// browser or a worker must survive the trip. The vendor SDKs use 60 s too.
@@ -161,10 +161,9 @@ impl FileSource {
     /// When the signed URL stops working; `None` for URLs that do not expire
     /// (or an `expiresAt` that is not a usable time).
     pub fn expires_at(&self) -> Option<SystemTime> {
-        let seconds = self.expires_at.filter(|s| s.is_finite() && *s > 0.0)?;
-        Duration::try_from_secs_f64(seconds)
-            .ok()
-            .and_then(|d| SystemTime::UNIX_EPOCH.checked_add(d))
+        // A zero or negative `expiresAt` is no usable time: treat as none.
+        let at = self.expires_at.as_ref()?.to_system_time();
+        (at > SystemTime::UNIX_EPOCH).then_some(at)
     }
 
     /// Whether the URL expires at or before `at`.
@@ -188,7 +187,7 @@ mod tests {
         FileSource {
             status: status.into(),
             url: url.map(str::to_owned),
-            expires_at: expires_in.map(|s| (NOW as i64 + s) as f64),
+            expires_at: expires_in.and_then(|s| crate::Timestamp::from_unix_seconds((NOW as i64 + s) as f64)),
             width: None,
             height: None,
             file_bytes: None,
@@ -322,18 +321,16 @@ mod tests {
             .unwrap()
             .is_expired_at(now() + Duration::from_secs(200)));
         let odd = source("ready", Some("u"), None);
-        let nan = FileSource {
-            expires_at: Some(f64::NAN),
-            ..odd.clone()
+        for nonsense in [f64::NAN, 1e300, f64::INFINITY] {
+            assert!(
+                crate::Timestamp::from_unix_seconds(nonsense).is_none(),
+                "{nonsense}: not a time, not a panic"
+            );
+        }
+        let zero = FileSource {
+            expires_at: crate::Timestamp::from_unix_seconds(0.0),
+            ..odd
         };
-        assert_eq!(nan.expires_at(), None, "a nonsense expiry is no expiry, not a panic");
-        assert_eq!(
-            FileSource {
-                expires_at: Some(1e300),
-                ..odd
-            }
-            .expires_at(),
-            None
-        );
+        assert_eq!(zero.expires_at(), None, "a zero expiry is no expiry");
     }
 }

@@ -2,20 +2,24 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod call;
-mod client;
+// Bottom: data helpers and the shared runtime; middle: one handle per tag;
+// top: the `Client` facade. Each layer uses only the ones below it.
 mod enums;
 mod error;
 mod file;
-mod files;
-mod hooks;
-mod hydration;
+mod nullable;
 mod operation;
 mod redact;
 mod retry;
+mod runtime;
+mod timestamp;
+
+mod api;
+
+mod client;
+
 #[cfg(feature = "schemars")]
 pub mod schema;
-mod transfer;
 
 /// Code generated from `spec/openapi.yaml` by `cargo xtask regen`. Not edited
 /// by hand, not formatted by rustfmt (its layout is the generator's).
@@ -23,25 +27,53 @@ mod transfer;
 #[allow(missing_docs, clippy::all, unused)]
 mod generated;
 
-/// The API's data types, generated from `spec/openapi.yaml`.
+/// The API's data types, generated from `spec/openapi.yaml`: request and
+/// response structs (with `new(..)` and chained setters on request types),
+/// open enums that keep unknown values, and tagged unions.
 pub mod types {
-    pub use crate::enums::{AnalysisLoadingState, FileScope, FileSourceStatus, FileType, UploadFileType};
+    pub use crate::generated::enums::*;
     pub use crate::generated::types::*;
+    pub use crate::generated::unions::*;
+    pub use crate::nullable::Nullable;
+    pub use crate::timestamp::Timestamp;
 }
 
+/// The query options of each paged list (see [`ListRequest`]).
+pub mod paging {
+    pub use crate::generated::paging::*;
+    pub use crate::runtime::paging::{ListRequest, Paged};
+}
+
+pub use api::{
+    account::Account,
+    entities::Entities,
+    files::{
+        hydration::{HydrateMany, DEFAULT_HYDRATE_CONCURRENCY},
+        transfer::{
+            download::{DownloadRequest, Downloaded, DEFAULT_READ_TIMEOUT},
+            upload::{UploadOptions, UploadSource, DEFAULT_PROCESSING_TIMEOUT},
+            Progress,
+        },
+        Files, SearchRequest,
+    },
+    jobs::{ExportJob, RemixJob, ToolJob, WorkflowJob},
+    projects::Projects,
+    resources::Resources,
+    text::Text,
+    tools::Tools,
+    webhook_endpoints::WebhookEndpoints,
+    workflows::Workflows,
+    BoxFuture,
+};
 pub use client::{Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL};
-pub use enums::{AnalysisLoadingState, FileScope, FileSourceStatus, FileType, UploadFileType};
 pub use error::{ApiFailure, Error, TimeoutKind};
 pub use file::{Rendition, DEFAULT_EXPIRY_MARGIN};
-pub use files::{Files, ListRequest, SearchRequest};
-pub use hydration::{HydrateMany, DEFAULT_HYDRATE_CONCURRENCY};
+pub use nullable::Nullable;
+pub use operation::{Operation, OperationInfo};
 pub use retry::{Decision, Idempotency, Outcome, RetryPolicy};
-pub use transfer::{
-    download::{DownloadRequest, Downloaded, DEFAULT_READ_TIMEOUT},
-    upload::{UploadOptions, UploadSource, DEFAULT_PROCESSING_TIMEOUT},
-    Progress,
-};
-pub use types::FileSource;
+pub use runtime::paging::{ListRequest, Paged};
+pub use timestamp::Timestamp;
+pub use types::{AnalysisLoadingState, FileScope, FileSource, FileSourceStatus, FileType, UploadFileType};
 
 /// A stored file: the API's `StorageFile`, with helpers for its signed URLs.
 pub type File = types::StorageFile;

@@ -580,7 +580,7 @@ impl Record {
             for (rendition, (url, expires)) in &self.minted {
                 if let Some(source) = slot(&mut file, *rendition).as_mut().filter(|s| s.is_ready()) {
                     source.url = Some(url.clone());
-                    source.expires_at = Some(*expires);
+                    source.expires_at = videogen::Timestamp::from_unix_seconds(*expires);
                 }
             }
         }

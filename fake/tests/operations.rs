@@ -68,7 +68,10 @@ async fn get_omits_urls_and_hydrate_mints_them_with_the_configured_ttl() {
 
     let hydrated = files.hydrate("vg_file_a").await.unwrap();
     let download = hydrated.download_source.as_ref().unwrap();
-    assert_eq!(download.expires_at, Some((T0 + 600) as f64));
+    assert_eq!(
+        download.expires_at,
+        videogen::Timestamp::from_unix_seconds((T0 + 600) as f64)
+    );
     assert!(download
         .url
         .as_deref()
@@ -86,7 +89,7 @@ async fn get_omits_urls_and_hydrate_mints_them_with_the_configured_ttl() {
     let again = files.hydrate("vg_file_a").await.unwrap();
     assert_eq!(
         again.download_source.unwrap().expires_at,
-        Some((T0 + 700) as f64),
+        videogen::Timestamp::from_unix_seconds((T0 + 700) as f64),
         "every hydrate mints anew"
     );
     assert_eq!(fake.count(Route::HydrateFile), 2);
@@ -520,7 +523,7 @@ async fn reads_can_mint_fresh_urls_every_time() {
     let source = page.files[0].download_source.as_ref().unwrap();
     assert_eq!(
         source.expires_at,
-        Some((T0 + 3600) as f64),
+        videogen::Timestamp::from_unix_seconds((T0 + 3600) as f64),
         "the default TTL is an hour"
     );
     assert!(source

@@ -10,12 +10,7 @@ use std::{collections::BTreeSet, fmt::Write};
 use quote::ToTokens;
 use serde_json::Value;
 
-use super::{
-    enums::variant_name,
-    prepare::ref_name,
-    settings::string_enums,
-    Prepared,
-};
+use super::{enums::variant_name, prepare::ref_name, settings::string_enums, Prepared};
 
 /// Names of every type in the generated `types` module.
 pub fn type_names(file: &syn::File) -> Vec<String> {
@@ -57,7 +52,13 @@ fn request_types(prepared: &Prepared) -> BTreeSet<String> {
         }
         walk(value, todo)
     };
-    for item in prepared.raw.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for item in prepared
+        .raw
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         for op in item.1.as_object().into_iter().flatten() {
             if let Some(body) = op.1.get("requestBody") {
                 find_refs(body, &mut todo);
@@ -82,7 +83,9 @@ pub fn generate(prepared: &Prepared, file: &syn::File) -> Result<String, String>
     // Enums with a single variant (union tags): their one value.
     let single = |ty: &str| {
         items.iter().find_map(|item| match item {
-            syn::Item::Enum(e) if e.ident == ty && e.variants.len() == 1 => Some(format!("{ty}::{}", e.variants[0].ident)),
+            syn::Item::Enum(e) if e.ident == ty && e.variants.len() == 1 => {
+                Some(format!("{ty}::{}", e.variants[0].ident))
+            }
             _ => None,
         })
     };
@@ -93,7 +96,9 @@ pub fn generate(prepared: &Prepared, file: &syn::File) -> Result<String, String>
         if !wanted.contains(&name) {
             continue;
         }
-        let syn::Fields::Named(fields) = &s.fields else { continue };
+        let syn::Fields::Named(fields) = &s.fields else {
+            continue;
+        };
         let schema = &prepared.schemas()[&name];
         let (mut args, mut inits, mut setters) = (Vec::new(), Vec::new(), Vec::new());
         for field in &fields.named {
@@ -131,7 +136,9 @@ pub fn generate(prepared: &Prepared, file: &syn::File) -> Result<String, String>
                 inits.push(format!("{ident}: {ident}.into()"));
                 continue;
             } else {
-                return Err(format!("{name}.{ident}: an optional field of type {ty} without a default"));
+                return Err(format!(
+                    "{name}.{ident}: an optional field of type {ty} without a default"
+                ));
             }
             setters.push(format!(
                 "    #[doc = {doc:?}]\n    pub fn {setter}(mut self, value: impl Into<{setter_ty}>) -> Self {{\n        self.{ident} = {store};\n        self\n    }}\n",
@@ -180,6 +187,8 @@ fn default_expr(ty: &str, default: &Value, open_enums: &[String]) -> Result<Stri
         Value::Number(n) if ty == "f64" => Ok(format!("{n}_f64")),
         Value::Number(n) if ty.starts_with("::std::num::NonZero") => Ok(format!("const {{ {ty}::new({n}).unwrap() }}")),
         Value::Number(n) if ty.starts_with("i") || ty.starts_with("u") => Ok(n.to_string()),
-        _ => Err(format!("no Rust expression for the default {default} of a {ty}; extend default_expr")),
+        _ => Err(format!(
+            "no Rust expression for the default {default} of a {ty}; extend default_expr"
+        )),
     }
 }

@@ -18,7 +18,10 @@ pub fn generate(prepared: &Prepared) -> Result<String, String> {
             .flatten()
             .filter_map(Value::as_str)
             .collect();
-        let doc = schema.get("description").and_then(Value::as_str).unwrap_or("A value of the API.");
+        let doc = schema
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("A value of the API.");
         writeln!(out, "\nopen_enum! {{\n    #[doc = {doc:?}]\n    {name} {{").unwrap();
         let mut seen = Vec::new();
         for value in values {
@@ -38,7 +41,10 @@ pub fn generate(prepared: &Prepared) -> Result<String, String> {
 /// `1080p` -> `V1080p`.
 pub fn variant_name(value: &str) -> String {
     let mut out = String::new();
-    for word in value.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());

@@ -102,12 +102,25 @@ pub fn generate_all(spec_bytes: &[u8]) -> Result<Vec<(String, String)>, String> 
     Ok(vec![
         (
             "mod.rs".into(),
-            format!("{}{modules}{}", header("client and types"), prettyplease::unparse(&file)),
+            format!(
+                "{}{modules}{}",
+                header("client and types"),
+                prettyplease::unparse(&file)
+            ),
         ),
         ("enums.rs".into(), header("open enums") + &enums::generate(&prepared)?),
-        ("unions.rs".into(), header("tagged unions") + &tidy(unions::generate(&prepared, &file)?)?),
-        ("builders.rs".into(), header("request builders") + &tidy(builders::generate(&prepared, &file)?)?),
-        ("operations.rs".into(), header("operation table") + &tidy(operations::generate(&prepared)?)?),
+        (
+            "unions.rs".into(),
+            header("tagged unions") + &tidy(unions::generate(&prepared, &file)?)?,
+        ),
+        (
+            "builders.rs".into(),
+            header("request builders") + &tidy(builders::generate(&prepared, &file)?)?,
+        ),
+        (
+            "operations.rs".into(),
+            header("operation table") + &tidy(operations::generate(&prepared)?)?,
+        ),
         (
             "paging.rs".into(),
             header("paged lists") + &tidy(paging::generate(&prepared, &file, &operations::rows(&prepared)?)?)?,
@@ -125,7 +138,8 @@ fn progenitor_file(prepared: &Prepared, type_names: &[String]) -> Result<syn::Fi
 
 /// Lays out generated source text the way progenitor's output is laid out.
 fn tidy(source: String) -> Result<String, String> {
-    let file: syn::File = syn::parse_str(&source).map_err(|e| format!("generated code does not parse: {e}\n{source}"))?;
+    let file: syn::File =
+        syn::parse_str(&source).map_err(|e| format!("generated code does not parse: {e}\n{source}"))?;
     Ok(prettyplease::unparse(&file))
 }
 

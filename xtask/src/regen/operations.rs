@@ -33,12 +33,19 @@ pub struct Row {
 
 pub fn rows(prepared: &Prepared) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
-    let paths = prepared.raw.get("paths").and_then(Value::as_object).ok_or("the spec has no paths")?;
+    let paths = prepared
+        .raw
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or("the spec has no paths")?;
     let parameters = prepared.raw.pointer("/components/parameters");
     for (path, item) in paths {
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
-            let id = op.get("operationId").and_then(Value::as_str).ok_or_else(|| format!("{method} {path}: no operationId"))?;
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("{method} {path}: no operationId"))?;
             let (mut path_params, mut query_params) = (Vec::new(), Vec::new());
             for param in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
                 let param = match param.get("$ref").and_then(Value::as_str) {
@@ -73,11 +80,17 @@ pub fn rows(prepared: &Prepared) -> Result<Vec<Row>, String> {
                 && response
                     .as_deref()
                     .and_then(|r| prepared.schemas().get(r))
-                    .is_some_and(|s| s.pointer("/properties/nextCursor").is_some() && s.pointer("/properties/hasMore").is_some());
+                    .is_some_and(|s| {
+                        s.pointer("/properties/nextCursor").is_some() && s.pointer("/properties/hasMore").is_some()
+                    });
             rows.push(Row {
                 variant: upper_first(id),
                 id: id.to_owned(),
-                tag: op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("Default").to_owned(),
+                tag: op
+                    .pointer("/tags/0")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Default")
+                    .to_owned(),
                 method: method.to_uppercase(),
                 path: path.clone(),
                 path_params,
@@ -102,10 +115,20 @@ pub fn generate(prepared: &Prepared) -> Result<String, String> {
          #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\npub enum Operation {\n",
     );
     for row in &rows {
-        writeln!(out, "    #[doc = \"`{} {}` (`{}`)\"]\n    {},", row.method, row.path, row.id, row.variant).unwrap();
+        writeln!(
+            out,
+            "    #[doc = \"`{} {}` (`{}`)\"]\n    {},",
+            row.method, row.path, row.id, row.variant
+        )
+        .unwrap();
     }
     out.push_str("}\n\nimpl Operation {\n");
-    writeln!(out, "    /// How many operations the spec has.\n    pub const COUNT: usize = {};", rows.len()).unwrap();
+    writeln!(
+        out,
+        "    /// How many operations the spec has.\n    pub const COUNT: usize = {};",
+        rows.len()
+    )
+    .unwrap();
     out.push_str("    /// Every operation, in the spec's order.\n    pub const ALL: [Operation; Self::COUNT] = [\n");
     for row in &rows {
         writeln!(out, "        Operation::{},", row.variant).unwrap();

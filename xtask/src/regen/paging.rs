@@ -46,14 +46,29 @@ pub fn generate(prepared: &Prepared, file: &syn::File, rows: &[Row]) -> Result<S
     for row in rows.iter().filter(|r| r.paged) {
         let fn_name = snake(&row.id);
         let method = method(file, &fn_name).ok_or_else(|| format!("no generated method {fn_name}"))?;
-        let page = row.response.as_deref().ok_or_else(|| format!("{}: no response body", row.id))?;
+        let page = row
+            .response
+            .as_deref()
+            .ok_or_else(|| format!("{}: no response body", row.id))?;
         let items_field = prepared.schemas()[page]
             .get("properties")
             .and_then(Value::as_object)
-            .and_then(|p| p.iter().find(|(_, s)| s.get("type").and_then(Value::as_str) == Some("array")))
-            .map(|(name, s)| (snake(name), s.pointer("/items").and_then(super::prepare::ref_name).map(str::to_owned)))
+            .and_then(|p| {
+                p.iter()
+                    .find(|(_, s)| s.get("type").and_then(Value::as_str) == Some("array"))
+            })
+            .map(|(name, s)| {
+                (
+                    snake(name),
+                    s.pointer("/items")
+                        .and_then(super::prepare::ref_name)
+                        .map(str::to_owned),
+                )
+            })
             .ok_or_else(|| format!("{page}: no array of items"))?;
-        let item = items_field.1.ok_or_else(|| format!("{page}: items are not a named schema"))?;
+        let item = items_field
+            .1
+            .ok_or_else(|| format!("{page}: items are not a named schema"))?;
         let query = format!("{}Query", upper_first(&row.id));
 
         let (mut fields, mut args, mut setters) = (Vec::new(), Vec::new(), Vec::new());

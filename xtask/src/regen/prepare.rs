@@ -74,7 +74,10 @@ fn null_is_value(schemas: &mut Map<String, Value>) -> Result<BTreeMap<String, St
             if property.get(NULL_IS_VALUE_EXT) != Some(&Value::Bool(true)) {
                 continue;
             }
-            let inner = match (property.get("allOf").and_then(|a| a.get(0)).and_then(ref_name), property.get("type")) {
+            let inner = match (
+                property.get("allOf").and_then(|a| a.get(0)).and_then(ref_name),
+                property.get("type"),
+            ) {
                 (Some(target), _) => format!("crate::generated::types::{target}"),
                 (None, Some(Value::String(t))) if t == "string" => "::std::string::String".to_owned(),
                 _ => return Err(format!("{owner}.{name}: null-is-value needs a string or a single $ref")),
@@ -114,7 +117,13 @@ fn unions(schemas: &Map<String, Value>) -> Result<BTreeMap<String, Union>, Strin
                 .ok_or_else(|| format!("{name}: variant {variant} has no single-value `{tag}`"))?;
             variants.push((value.to_owned(), variant.to_owned()));
         }
-        found.insert(name.clone(), Union { tag: tag.to_owned(), variants });
+        found.insert(
+            name.clone(),
+            Union {
+                tag: tag.to_owned(),
+                variants,
+            },
+        );
     }
     Ok(found)
 }

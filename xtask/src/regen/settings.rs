@@ -27,12 +27,16 @@ pub fn settings(prepared: &Prepared, type_names: &[String]) -> GenerationSetting
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Positional)
-        .with_inner_type(quote_path("crate::hooks::CallContext"))
+        .with_inner_type(quote_path("crate::runtime::hooks::CallContext"))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq");
     let open_enums = string_enums(prepared);
     for name in &open_enums {
-        settings.with_replacement(name, format!("{ENUMS}::{name}"), [TypeImpl::Display, TypeImpl::FromStr].into_iter());
+        settings.with_replacement(
+            name,
+            format!("{ENUMS}::{name}"),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
     }
     for name in prepared.unions.keys() {
         settings.with_replacement(name, format!("{UNIONS}::{name}"), std::iter::empty());

@@ -31,7 +31,11 @@ pub fn generate(prepared: &Prepared, _types: &syn::File) -> Result<String, Strin
         )
         .unwrap();
         for (variant, value, schema) in &variants {
-            writeln!(out, "    #[doc = \"`{tag}: {value}`\"]\n    {variant}(types::{schema}),").unwrap();
+            writeln!(
+                out,
+                "    #[doc = \"`{tag}: {value}`\"]\n    {variant}(types::{schema}),"
+            )
+            .unwrap();
         }
         out.push_str("    /// A kind this version of the crate does not know, kept as sent.\n    Unknown(::serde_json::Value),\n}\n");
 
@@ -72,15 +76,23 @@ pub fn generate(prepared: &Prepared, _types: &syn::File) -> Result<String, Strin
             "            Self::Unknown(raw) => raw.serialize(s),\n        }}\n    }}\n}}\n\n\
              impl<'de> ::serde::Deserialize<'de> for {name} {{\n    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\n        \
              use ::serde::de::Error as _;\n        let value = ::serde_json::Value::deserialize(d)?;\n        \
-             let tag = value.get({tag:?}).and_then(::serde_json::Value::as_str).ok_or_else(|| {{\n            \
+             let tag = value.get({tag:?}).and_then(::serde_json::Value::as_str).map(str::to_owned).ok_or_else(|| {{\n            \
              D::Error::custom(\"a {name} needs a string `{tag}`\")\n        }})?;\n        \
-             let known = |e: ::serde_json::Error| D::Error::custom(format!(\"{name} `{tag}: {{tag}}`: {{e}}\"));\n        match tag {{"
+             let known = |e: ::serde_json::Error| D::Error::custom(format!(\"{name} `{tag}: {{tag}}`: {{e}}\"));\n        match tag.as_str() {{"
         )
         .unwrap();
         for (variant, value, _) in &variants {
-            writeln!(out, "            {value:?} => ::serde_json::from_value(value).map(Self::{variant}).map_err(known),").unwrap();
+            writeln!(
+                out,
+                "            {value:?} => ::serde_json::from_value(value).map(Self::{variant}).map_err(known),"
+            )
+            .unwrap();
         }
-        writeln!(out, "            _ => Ok(Self::Unknown(value)),\n        }}\n    }}\n}}").unwrap();
+        writeln!(
+            out,
+            "            _ => Ok(Self::Unknown(value)),\n        }}\n    }}\n}}"
+        )
+        .unwrap();
         writeln!(
             out,
             "\n#[cfg(feature = \"schemars\")]\nimpl ::schemars::JsonSchema for {name} {{\n    fn schema_name() -> ::std::borrow::Cow<'static, str> {{\n        {name:?}.into()\n    }}\n\n    \

@@ -12,7 +12,10 @@ pub fn strip_prose(value: &mut Value) {
             let is_schema_map = |key: &str| matches!(key, "properties" | "mapping");
             map.retain(|key, _| {
                 !(key.starts_with("x-")
-                    || matches!(key.as_str(), "description" | "summary" | "title" | "example" | "examples" | "externalDocs"))
+                    || matches!(
+                        key.as_str(),
+                        "description" | "summary" | "title" | "example" | "examples" | "externalDocs"
+                    ))
             });
             for (key, child) in map.iter_mut() {
                 if is_schema_map(key) {

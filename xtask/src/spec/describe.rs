@@ -64,7 +64,9 @@ fn object_with_properties(value: &mut Value) -> Option<&mut Map<String, Value>> 
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(Value::Array(options)) = value.get(key) {
-            let index = options.iter().position(|o| o.get("properties").is_some() || o.get("items").is_some())?;
+            let index = options
+                .iter()
+                .position(|o| o.get("properties").is_some() || o.get("items").is_some())?;
             return object_with_properties(value.get_mut(key)?.get_mut(index)?);
         }
     }

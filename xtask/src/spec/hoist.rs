@@ -50,7 +50,10 @@ pub fn mark_properties(schemas: &mut Map<String, Value>, overlay: &Overlay) {
 
 fn pascal(text: &str) -> String {
     let mut out = String::new();
-    for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
@@ -100,7 +103,9 @@ pub fn hoist_enums(
         found.push((name, values));
     };
     for (name, schema) in schemas.iter_mut() {
-        each_property(schema, name, &mut |location, property| hoist(location, property, &mut found));
+        each_property(schema, name, &mut |location, property| {
+            hoist(location, property, &mut found)
+        });
     }
     for (name, parameter) in parameters.iter_mut() {
         if let Some(schema) = parameter.get_mut("schema") {
@@ -120,7 +125,9 @@ pub fn hoist_enums(
             }
             None => {
                 if !overlay.enum_names.values().any(|n| n == &name) {
-                    notes.push(format!("inline enum named {name} by default (enum_names can rename it)"));
+                    notes.push(format!(
+                        "inline enum named {name} by default (enum_names can rename it)"
+                    ));
                 }
                 schemas.insert(name, json!({ "type": "string", "enum": values }));
             }
@@ -150,7 +157,11 @@ mod tests {
             json!({"nullable": true, "default": "X", "allOf": [{"$ref": "#/components/schemas/AKind"}]})
         );
         assert_eq!(schemas["AKind"], json!({"type": "string", "enum": ["X", "Y"]}));
-        assert_eq!(schemas["A"]["properties"]["tag"]["enum"], json!(["ONLY"]), "a union tag stays inline");
+        assert_eq!(
+            schemas["A"]["properties"]["tag"]["enum"],
+            json!(["ONLY"]),
+            "a union tag stays inline"
+        );
     }
 
     #[test]

@@ -177,7 +177,9 @@ fn operation(method: &str, op: &Value, overlay: &Overlay, notes: &mut Vec<String
         .ok_or_else(|| format!("a {method} operation has no operationId"))?;
     let text = overlay.operations.get(id);
     if text.is_none() {
-        notes.push(format!("operation {id} has no description in spec/overlay/descriptions"));
+        notes.push(format!(
+            "operation {id} has no description in spec/overlay/descriptions"
+        ));
     }
     let mut out = Map::new();
     if let Some(tags) = op.get("tags") {
@@ -223,10 +225,7 @@ fn operation(method: &str, op: &Value, overlay: &Overlay, notes: &mut Vec<String
         convert::strip_prose(&mut response);
         let said = text.map(|t| t.response.clone()).filter(|r| !r.is_empty());
         let mut described = Map::new();
-        described.insert(
-            "description".into(),
-            json!(said.unwrap_or_else(|| "Success.".into())),
-        );
+        described.insert("description".into(), json!(said.unwrap_or_else(|| "Success.".into())));
         if let Some(content) = response.get("content") {
             described.insert("content".into(), content.clone());
         }

@@ -1,10 +1,6 @@
 //! spec/overlay/: our decisions (overlay.yaml) and our words (descriptions/*.yaml).
 
-use std::{
-    collections::BTreeMap,
-    fs,
-    path::Path,
-};
+use std::{collections::BTreeMap, fs, path::Path};
 
 use serde::Deserialize;
 
@@ -85,7 +81,8 @@ impl Overlay {
             let text = fs::read_to_string(&file).map_err(|e| format!("reading {}: {e}", file.display()))?;
             let more: Descriptions =
                 serde_yaml_ng::from_str(&text).map_err(|e| format!("parsing {}: {e}", file.display()))?;
-            let clash = |kind: &str, key: &str| format!("{kind} {key} is described twice (again in {})", file.display());
+            let clash =
+                |kind: &str, key: &str| format!("{kind} {key} is described twice (again in {})", file.display());
             for (k, v) in more.operations {
                 if overlay.operations.insert(k.clone(), v).is_some() {
                     return Err(clash("operation", &k));

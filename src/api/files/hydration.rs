@@ -13,7 +13,8 @@ use std::{
 use futures_util::{stream::BoxStream, Stream, StreamExt};
 use std::future::Future;
 
-use crate::{error::Error, files::Files, File};
+use super::Files;
+use crate::{error::Error, File};
 
 /// Concurrent requests of [`Files::hydrate_many`] unless told otherwise.
 pub const DEFAULT_HYDRATE_CONCURRENCY: usize = 16;
@@ -81,11 +82,11 @@ impl HydrationCache {
 
 impl Files {
     fn margin(&self) -> Duration {
-        self.client().shared.config.hydration_margin
+        self.runtime.config.hydration_margin
     }
 
     fn cache(&self) -> Option<&HydrationCache> {
-        self.client().shared.cache.as_ref()
+        self.runtime.cache.as_ref()
     }
 
     /// The file with usable signed URLs: a GET, then a hydrate only when
@@ -179,7 +180,7 @@ impl Files {
         if let Some(file) = cache.fresh(id).await {
             return Ok(file);
         }
-        crate::files::check_file_id(id)?;
+        crate::runtime::ids::check("fileId", id)?;
         let shared = cache.entries.try_get_with(id.to_owned(), load).await;
         shared.map_err(|error: Arc<Error>| Arc::try_unwrap(error).unwrap_or_else(|shared| shared.duplicate()))
     }
@@ -258,7 +259,7 @@ mod tests {
         serde_json::from_value(serde_json::json!({
             "fileId": "f", "scope": FileScope::Global,
             "downloadSource": FileSource { status: FileSourceStatus::Ready, url: Some("https://x/y".into()),
-                expires_at: Some(now + secs as f64), width: None, height: None, file_bytes: None },
+                expires_at: crate::Timestamp::from_unix_seconds(now + secs as f64), width: None, height: None, file_bytes: None },
         }))
         .unwrap()
     }

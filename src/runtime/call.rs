@@ -15,11 +15,13 @@ use http::{HeaderMap, StatusCode};
 use progenitor_client::{Error as Generated, ResponseValue};
 use tracing::Instrument;
 
+use super::{
+    hooks::{AttemptRecord, CallContext},
+    Runtime,
+};
 use crate::{
-    client::Client,
     error::{ApiFailure, Error, TimeoutKind},
     generated,
-    hooks::{AttemptRecord, CallContext},
     operation::Operation,
     redact,
     retry::{Decision, Outcome},
@@ -28,13 +30,13 @@ use crate::{
 
 type GeneratedResult<T> = Result<ResponseValue<T>, Generated<ApiError>>;
 
-impl Client {
+impl Runtime {
     /// A generated client for one call that starts now: its context carries
     /// the operation and the call's deadline.
     pub(crate) fn generated(&self, operation: Operation) -> generated::Client {
-        let deadline = Instant::now() + self.shared.config.call_timeout;
-        let context = CallContext::new(self.shared.clone(), operation, deadline);
-        generated::Client::new_with_client(&self.shared.base_url, self.shared.http.clone(), context)
+        let deadline = Instant::now() + self.config.call_timeout;
+        let context = CallContext::new(self.clone(), operation, deadline);
+        generated::Client::new_with_client(&self.base_url, self.http.clone(), context)
     }
 
     /// Runs `send` (one method of `generated`) until it succeeds, the retry
@@ -45,7 +47,7 @@ impl Client {
         send: impl Fn() -> F,
     ) -> Result<T, Error> {
         let started = Instant::now();
-        let config = &self.shared.config;
+        let config = &self.config;
         let context = &generated.inner;
         let (operation, deadline) = (context.operation, context.deadline);
         let span = tracing::debug_span!(
@@ -59,7 +61,7 @@ impl Client {
         let attempts = async {
             let mut retries_done = 0;
             loop {
-                if !self.shared.backoff.wait(operation, deadline).await {
+                if !self.backoff.wait(operation, deadline).await {
                     return Err(Error::Timeout {
                         kind: TimeoutKind::Call,
                         after: config.call_timeout,
@@ -103,7 +105,7 @@ impl Client {
                 };
                 if outcome == Some(Outcome::Status(StatusCode::TOO_MANY_REQUESTS)) {
                     // Everyone calling this endpoint through this client waits too.
-                    self.shared.backoff.hold(operation, wait);
+                    self.backoff.hold(operation, wait);
                 }
                 tracing::debug!(attempt = retries_done + 1, ?outcome, ?wait, "retrying");
                 tokio::time::sleep(wait).await;
@@ -118,7 +120,7 @@ impl Client {
     /// An attempt ran out of time: the call's deadline if that is what cut
     /// it short, else the per-attempt timeout.
     fn timeout_error(&self, deadline: Instant) -> Error {
-        let config = &self.shared.config;
+        let config = &self.config;
         if Instant::now() + Duration::from_millis(1) >= deadline {
             Error::Timeout {
                 kind: TimeoutKind::Call,

@@ -5,18 +5,19 @@
 //! `call.rs` need when the generated client reports only a decode failure.
 
 use std::{
-    sync::{Arc, Mutex, MutexGuard},
+    sync::{Mutex, MutexGuard},
     time::{Duration, Instant},
 };
 
 use http::{header, HeaderMap, StatusCode};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
-use crate::{client::Shared, generated, operation::Operation};
+use super::Runtime;
+use crate::{generated, operation::Operation};
 
 /// Per-call state, the generated client's inner value.
-pub(crate) struct CallContext {
-    pub(crate) shared: Arc<Shared>,
+pub struct CallContext {
+    pub(crate) runtime: Runtime,
     pub(crate) operation: Operation,
     /// No attempt may run past this.
     pub(crate) deadline: Instant,
@@ -24,9 +25,9 @@ pub(crate) struct CallContext {
 }
 
 impl CallContext {
-    pub(crate) fn new(shared: Arc<Shared>, operation: Operation, deadline: Instant) -> Self {
+    pub(crate) fn new(runtime: Runtime, operation: Operation, deadline: Instant) -> Self {
         CallContext {
-            shared,
+            runtime,
             operation,
             deadline,
             record: Mutex::default(),
@@ -42,7 +43,7 @@ impl CallContext {
 /// progenitor derives `Clone` for its client; a clone is a fresh call.
 impl Clone for CallContext {
     fn clone(&self) -> Self {
-        CallContext::new(self.shared.clone(), self.operation, self.deadline)
+        CallContext::new(self.runtime.clone(), self.operation, self.deadline)
     }
 }
 
@@ -74,8 +75,8 @@ impl ClientHooks<CallContext> for generated::Client {
         let headers = request.headers_mut();
         // progenitor sends `api-version: <info.version>`; VideoGen defines no such header.
         headers.remove("api-version");
-        headers.insert(header::AUTHORIZATION, ctx.shared.auth.clone());
-        headers.insert(header::USER_AGENT, ctx.shared.user_agent.clone());
+        headers.insert(header::AUTHORIZATION, ctx.runtime.auth.clone());
+        headers.insert(header::USER_AGENT, ctx.runtime.user_agent.clone());
         Ok(())
     }
 
@@ -104,9 +105,16 @@ impl ClientHooks<CallContext> for generated::Client {
 /// Client-wide "not before" times per operation, set by 429 responses, so a
 /// batch of concurrent calls slows down together instead of each hammering
 /// the limit on its own.
-#[derive(Default)]
 pub(crate) struct Backoff {
     until: Mutex<[Option<Instant>; Operation::COUNT]>,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            until: Mutex::new([None; Operation::COUNT]),
+        }
+    }
 }
 
 impl Backoff {

@@ -12,7 +12,7 @@ use http::{header, StatusCode};
 use tokio::io::{AsyncSeekExt, AsyncWriteExt, BufWriter};
 
 use super::{storage_error, Progress, ProgressFn};
-use crate::{error::TimeoutKind, files::Files, Error, File, Rendition};
+use crate::{api::files::Files, error::TimeoutKind, Error, File, Rendition};
 
 /// Longest silence from the storage server before a download attempt is abandoned.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -132,7 +132,7 @@ impl DownloadRequest {
             .map_err(|e| Error::io("opening the temporary file", e))?;
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(handle));
 
-        let http = self.files.client().http().clone();
+        let http = self.files.runtime.http.clone();
         let mut state = Transfer {
             done: 0,
             total: None,

@@ -12,7 +12,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::{storage_error, Progress, ProgressFn};
 use crate::{
-    error::TimeoutKind, files::Files, types::CreateFileUploadRequest, Error, File, FileSourceStatus, Rendition,
+    api::files::Files, error::TimeoutKind, types::CreateFileUploadRequest, Error, File, FileSourceStatus, Rendition,
     UploadFileType,
 };
 
@@ -277,8 +277,8 @@ impl Files {
         // No Authorization: the URL is its own credential, and the API key
         // must never reach a storage host.
         let mut request = self
-            .client()
-            .http()
+            .runtime
+            .http
             .put(upload_url)
             .header(header::CONTENT_LENGTH, len)
             .body(reqwest::Body::wrap_stream(chunks));

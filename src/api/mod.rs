@@ -1,0 +1,29 @@
+//! The middle layer: one handle per tag of the API, each a few lines per
+//! operation over the runtime's generic call path.
+
+use std::{future::Future, pin::Pin};
+
+/// A boxed future that owns what it needs.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// Runs one operation through the runtime's call path (retries, deadline,
+/// rate-limit hold, tracing, error mapping):
+/// `call!(runtime, HydrateFile, |g| g.hydrate_file(&id))`.
+macro_rules! call {
+    ($rt:expr, $op:ident, |$g:ident| $send:expr) => {{
+        let rt = &$rt;
+        let $g = rt.generated($crate::Operation::$op);
+        rt.call(&$g, || $send).await
+    }};
+}
+
+pub(crate) mod account;
+pub(crate) mod entities;
+pub(crate) mod files;
+pub(crate) mod jobs;
+pub(crate) mod projects;
+pub(crate) mod resources;
+pub(crate) mod text;
+pub(crate) mod tools;
+pub(crate) mod webhook_endpoints;
+pub(crate) mod workflows;

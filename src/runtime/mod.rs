@@ -1,0 +1,68 @@
+//! The bottom layer: what every call shares (connection pool, key, settings,
+//! rate-limit state, hydration cache) and the one generic call path. The
+//! per-tag handles (src/api/) sit on top of it; the `Client` facade on them.
+
+pub(crate) mod call;
+pub(crate) mod hooks;
+pub(crate) mod ids;
+pub(crate) mod paging;
+
+use std::{fmt, ops::Deref, sync::Arc, time::Duration};
+
+use http::HeaderValue;
+
+use crate::{api::files::hydration::HydrationCache, retry::RetryPolicy};
+use hooks::Backoff;
+
+/// A cheap handle on the shared state; every API handle holds one.
+#[derive(Clone)]
+pub(crate) struct Runtime(Arc<Shared>);
+
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    /// `Bearer <key>`, marked sensitive so it never shows in `Debug`.
+    pub(crate) auth: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) config: Config,
+    pub(crate) backoff: Backoff,
+    pub(crate) cache: Option<HydrationCache>,
+}
+
+/// Settings fixed at build time.
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) call_timeout: Duration,
+    pub(crate) hydration_margin: Duration,
+}
+
+impl Runtime {
+    pub(crate) fn new(shared: Shared) -> Self {
+        Runtime(Arc::new(shared))
+    }
+
+    /// True when both handles share one state (clones of one client).
+    #[cfg(test)]
+    pub(crate) fn same(&self, other: &Runtime) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Deref for Runtime {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"<redacted>")
+            .field("config", &self.config)
+            .finish()
+    }
+}

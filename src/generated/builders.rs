@@ -28,13 +28,12 @@ impl AddEntityReferenceRequest {
 impl AspectRatio {
     /// A value with the required fields; set others with the chained setters.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(
-        height: impl Into<::std::num::NonZeroU64>,
-        width: impl Into<::std::num::NonZeroU64>,
-    ) -> Self {
+    pub fn new(width: u64, height: u64) -> Self {
         AspectRatio {
-            height: height.into(),
-            width: width.into(),
+            height: ::std::num::NonZeroU64::new(height)
+                .unwrap_or(::std::num::NonZeroU64::MIN),
+            width: ::std::num::NonZeroU64::new(width)
+                .unwrap_or(::std::num::NonZeroU64::MIN),
         }
     }
 }
@@ -43,7 +42,7 @@ impl CreateEntityRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
         entity_type: impl Into<crate::generated::enums::EntityType>,
-        name: impl Into<CreateEntityRequestName>,
+        name: impl Into<::std::string::String>,
     ) -> Self {
         CreateEntityRequest {
             description: None,
@@ -85,8 +84,8 @@ impl CreateWebhookEndpointRequest {
     /// A value with the required fields; set others with the chained setters.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        events: impl Into<::std::vec::Vec<crate::generated::enums::WebhookEventName>>,
         url: impl Into<::std::string::String>,
+        events: impl Into<::std::vec::Vec<crate::generated::enums::WebhookEventName>>,
     ) -> Self {
         CreateWebhookEndpointRequest {
             description: None,
@@ -121,8 +120,8 @@ impl GenerateAvatarRequest {
     /// A value with the required fields; set others with the chained setters.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        audio_storage_file_id: impl Into<::std::string::String>,
         avatar_presenter_id: impl Into<::std::string::String>,
+        audio_storage_file_id: impl Into<::std::string::String>,
     ) -> Self {
         GenerateAvatarRequest {
             audio_storage_file_id: audio_storage_file_id.into(),
@@ -138,8 +137,9 @@ impl GenerateAvatarRequest {
         self
     }
     ///How many clips to produce, 1 to 100; default 1.
-    pub fn num_results(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.num_results = value.into();
+    pub fn num_results(mut self, value: u64) -> Self {
+        self.num_results = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
     ///Watermark handling for the outputs; `AUTO` when omitted.
@@ -184,8 +184,9 @@ impl GenerateImageRequest {
         self
     }
     ///How many images to produce, 1 to 100; default 1.
-    pub fn num_results(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.num_results = value.into();
+    pub fn num_results(mut self, value: u64) -> Self {
+        self.num_results = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
     ///Quality tier, `LOW`, `STANDARD` (default) or `HIGH`; higher tiers take longer.
@@ -221,8 +222,9 @@ impl GenerateMusicRequest {
         self
     }
     ///How many tracks to produce, 1 to 100; default 1.
-    pub fn num_results(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.num_results = value.into();
+    pub fn num_results(mut self, value: u64) -> Self {
+        self.num_results = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
 }
@@ -249,8 +251,9 @@ impl GenerateSoundEffectRequest {
         self
     }
     ///How many sound effects to produce, 1 to 100; default 1.
-    pub fn num_results(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.num_results = value.into();
+    pub fn num_results(mut self, value: u64) -> Self {
+        self.num_results = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
     ///How closely the sound should follow the prompt; `null` or omitted leaves it to the service. No range is documented.
@@ -262,7 +265,7 @@ impl GenerateSoundEffectRequest {
 impl GenerateStoryboardScene {
     /// A value with the required fields; set others with the chained setters.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(prompt: impl Into<GenerateStoryboardScenePrompt>) -> Self {
+    pub fn new(prompt: impl Into<::std::string::String>) -> Self {
         GenerateStoryboardScene {
             actor_entity_id: None,
             duration_seconds: None,
@@ -279,8 +282,10 @@ impl GenerateStoryboardScene {
         self
     }
     ///Scene length in whole seconds, at least 1 and at most 15 for `AI_VIDEO` scenes; `null` or omitted uses `defaultDurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.duration_seconds = Some(value.into());
+    pub fn duration_seconds(mut self, value: u64) -> Self {
+        self.duration_seconds = Some(
+            ::std::num::NonZeroU64::new(value).unwrap_or(::std::num::NonZeroU64::MIN),
+        );
         self
     }
     ///How this scene is produced; `null` or omitted uses the request's `defaultGeneration`.
@@ -320,11 +325,9 @@ impl GenerateTextRequest {
         }
     }
     ///Upper limit on generated tokens, 1 to 2000; default 512.
-    pub fn max_output_tokens(
-        mut self,
-        value: impl Into<::std::num::NonZeroU64>,
-    ) -> Self {
-        self.max_output_tokens = value.into();
+    pub fn max_output_tokens(mut self, value: u64) -> Self {
+        self.max_output_tokens = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
     ///Model tier, from `LOW` (fastest, cheapest) through `STANDARD` (the default) and `HIGH` to `MAX` (best).
@@ -378,8 +381,10 @@ impl GenerateVideoClipRequest {
         self
     }
     ///Clip length in whole seconds, 1 to 15; `null` or omitted means 6.
-    pub fn duration_seconds(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.duration_seconds = Some(value.into());
+    pub fn duration_seconds(mut self, value: u64) -> Self {
+        self.duration_seconds = Some(
+            ::std::num::NonZeroU64::new(value).unwrap_or(::std::num::NonZeroU64::MIN),
+        );
         self
     }
     ///Set true to require a soundtrack in the clip; false does not rule one out. Default false.
@@ -401,8 +406,9 @@ impl GenerateVideoClipRequest {
         self
     }
     ///How many clips to produce, 1 to 100; default 1.
-    pub fn num_results(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.num_results = value.into();
+    pub fn num_results(mut self, value: u64) -> Self {
+        self.num_results = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
     ///Plain-language description of the clip; may be left out when reference media is given.
@@ -452,8 +458,9 @@ impl ImageAssetRequest {
         self
     }
     ///How many outputs to produce, 1 to 100; default 1.
-    pub fn num_results(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.num_results = value.into();
+    pub fn num_results(mut self, value: u64) -> Self {
+        self.num_results = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
     ///Watermark handling for the outputs; `AUTO` when omitted.
@@ -928,7 +935,7 @@ impl ScriptToVideoRequest {
 impl SearchFilesRequest {
     /// A value with the required fields; set others with the chained setters.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(query: impl Into<SearchFilesRequestQuery>) -> Self {
+    pub fn new(query: impl Into<::std::string::String>) -> Self {
         SearchFilesRequest {
             num_results: const { ::std::num::NonZeroU64::new(10).unwrap() },
             query: query.into(),
@@ -936,8 +943,9 @@ impl SearchFilesRequest {
         }
     }
     ///How many matches to return.
-    pub fn num_results(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.num_results = value.into();
+    pub fn num_results(mut self, value: u64) -> Self {
+        self.num_results = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
     ///Only files made by the key's own user instead of the whole team.
@@ -1041,11 +1049,10 @@ impl StoryboardToVideoRequest {
         self
     }
     ///Length in whole seconds of scenes without their own `durationSeconds`; 5 when omitted, and at most 15 for `AI_VIDEO` scenes.
-    pub fn default_duration_seconds(
-        mut self,
-        value: impl Into<::std::num::NonZeroU64>,
-    ) -> Self {
-        self.default_duration_seconds = Some(value.into());
+    pub fn default_duration_seconds(mut self, value: u64) -> Self {
+        self.default_duration_seconds = Some(
+            ::std::num::NonZeroU64::new(value).unwrap_or(::std::num::NonZeroU64::MIN),
+        );
         self
     }
     ///How scenes without their own `generation` are produced; `null` or omitted means `AI_IMAGE` with no added look.
@@ -1110,8 +1117,9 @@ impl TextToSpeechRequest {
         self
     }
     ///How many audio files to produce, 1 to 100; default 1.
-    pub fn num_results(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.num_results = value.into();
+    pub fn num_results(mut self, value: u64) -> Self {
+        self.num_results = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
     ///Substitutions made in the text before synthesis, to control how particular words are said.
@@ -1173,8 +1181,9 @@ impl VideoAssetRequest {
         self
     }
     ///How many outputs to produce, 1 to 100; default 1.
-    pub fn num_results(mut self, value: impl Into<::std::num::NonZeroU64>) -> Self {
-        self.num_results = value.into();
+    pub fn num_results(mut self, value: u64) -> Self {
+        self.num_results = ::std::num::NonZeroU64::new(value)
+            .unwrap_or(::std::num::NonZeroU64::MIN);
         self
     }
     ///Watermark handling for the outputs; `AUTO` when omitted.
@@ -1266,8 +1275,8 @@ impl WorkflowCaptionBackgroundStyle {
     /// A value with the required fields; set others with the chained setters.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(
-        background_color: impl Into<WorkflowRgbColor>,
         type_: impl Into<crate::generated::enums::CaptionBackgroundType>,
+        background_color: impl Into<WorkflowRgbColor>,
     ) -> Self {
         WorkflowCaptionBackgroundStyle {
             background_color: background_color.into(),
@@ -1393,7 +1402,7 @@ impl WorkflowCaptionStyle {
 impl WorkflowRgbColor {
     /// A value with the required fields; set others with the chained setters.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
-    pub fn new(blue: impl Into<u8>, green: impl Into<u8>, red: impl Into<u8>) -> Self {
+    pub fn new(red: impl Into<u8>, green: impl Into<u8>, blue: impl Into<u8>) -> Self {
         WorkflowRgbColor {
             blue: blue.into(),
             green: green.into(),

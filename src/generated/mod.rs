@@ -128,62 +128,7 @@ pub mod types {
         #[serde(rename = "entityType")]
         pub entity_type: crate::generated::enums::EntityType,
         ///Name for the entity; must not be empty.
-        pub name: CreateEntityRequestName,
-    }
-    ///Name for the entity; must not be empty.
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateEntityRequestName(::std::string::String);
-    impl ::std::ops::Deref for CreateEntityRequestName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateEntityRequestName> for ::std::string::String {
-        fn from(value: CreateEntityRequestName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateEntityRequestName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateEntityRequestName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateEntityRequestName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateEntityRequestName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
+        pub name: ::std::string::String,
     }
     ///What to call the file being uploaded.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -528,7 +473,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub generation: ::std::option::Option<SceneGeneration>,
         ///What the scene shows; must not be empty.
-        pub prompt: GenerateStoryboardScenePrompt,
+        pub prompt: ::std::string::String,
         ///Name of the scene's section; a numbered name when omitted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
@@ -544,62 +489,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub voiceover_script: ::std::option::Option<::std::string::String>,
-    }
-    ///What the scene shows; must not be empty.
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct GenerateStoryboardScenePrompt(::std::string::String);
-    impl ::std::ops::Deref for GenerateStoryboardScenePrompt {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<GenerateStoryboardScenePrompt> for ::std::string::String {
-        fn from(value: GenerateStoryboardScenePrompt) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for GenerateStoryboardScenePrompt {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GenerateStoryboardScenePrompt {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GenerateStoryboardScenePrompt {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GenerateStoryboardScenePrompt {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
     ///A prompt and settings for one synchronous text generation.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -2099,65 +1988,10 @@ pub mod types {
         )]
         pub num_results: ::std::num::NonZeroU64,
         ///Free text to match against file descriptions.
-        pub query: SearchFilesRequestQuery,
+        pub query: ::std::string::String,
         ///Only files made by the key's own user instead of the whole team.
         #[serde(rename = "selfOnly", default)]
         pub self_only: bool,
-    }
-    ///Free text to match against file descriptions.
-    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct SearchFilesRequestQuery(::std::string::String);
-    impl ::std::ops::Deref for SearchFilesRequestQuery {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<SearchFilesRequestQuery> for ::std::string::String {
-        fn from(value: SearchFilesRequestQuery) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for SearchFilesRequestQuery {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SearchFilesRequestQuery {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SearchFilesRequestQuery {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for SearchFilesRequestQuery {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
     }
     ///Search matches, best first.
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]

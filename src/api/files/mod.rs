@@ -168,11 +168,10 @@ impl SearchRequest {
 
     /// Sends the request; matches come best first.
     pub async fn send(self) -> Result<Vec<SearchFilesResult>, Error> {
-        let query = self
-            .query
-            .as_str()
-            .try_into()
-            .map_err(|_| Error::invalid_input("the search query is empty; give at least one character"))?;
+        if self.query.is_empty() {
+            return Err(Error::invalid_input("the search query is empty; give at least one character"));
+        }
+        let query = self.query;
         let num_results = match self.num_results {
             None => NonZeroU64::new(10).expect("non-zero"),
             Some(n @ 1..=100) => NonZeroU64::new(u64::from(n)).expect("in range"),

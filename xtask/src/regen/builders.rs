@@ -101,6 +101,13 @@ pub fn generate(prepared: &Prepared, file: &syn::File) -> Result<String, String>
         };
         let schema = &prepared.schemas()[&name];
         let (mut args, mut inits, mut setters) = (Vec::new(), Vec::new(), Vec::new());
+        let order = |wire: &str| {
+            schema
+                .get("required")
+                .and_then(Value::as_array)
+                .and_then(|r| r.iter().position(|v| v.as_str() == Some(wire)))
+                .unwrap_or(usize::MAX)
+        };
         for field in &fields.named {
             let ident = field.ident.as_ref().expect("named").to_string();
             let ty = field.ty.to_token_stream().to_string().replace(' ', "");
@@ -115,10 +122,7 @@ pub fn generate(prepared: &Prepared, file: &syn::File) -> Result<String, String>
                 .and_then(|p| p.get("description"))
                 .and_then(Value::as_str)
                 .unwrap_or("Sets this field.");
-            let (setter_ty, store) = match option_inner(&ty) {
-                Some(inner) => (inner.to_owned(), "Some(value.into())"),
-                None => (ty.clone(), "value.into()"),
-            };
+            let setter_ty = option_inner(&ty).unwrap_or(&ty).to_owned();
             let is_option = option_inner(&ty).is_some();
             if let Some(value) = single(&ty) {
                 inits.push(format!("{ident}: {value}"));
@@ -132,16 +136,19 @@ pub fn generate(prepared: &Prepared, file: &syn::File) -> Result<String, String>
             } else if has_serde_default {
                 inits.push(format!("{ident}: Default::default()"));
             } else if required {
-                args.push(format!("{ident}: impl Into<{ty}>"));
-                inits.push(format!("{ident}: {ident}.into()"));
+                let (arg_ty, convert) = accept(&ty, &ident);
+                args.push((order(&wire), format!("{ident}: {arg_ty}")));
+                inits.push(format!("{ident}: {convert}"));
                 continue;
             } else {
                 return Err(format!(
                     "{name}.{ident}: an optional field of type {ty} without a default"
                 ));
             }
+            let (value_ty, convert) = accept(&setter_ty, "value");
+            let store = if is_option { format!("Some({convert})") } else { convert };
             setters.push(format!(
-                "    #[doc = {doc:?}]\n    pub fn {setter}(mut self, value: impl Into<{setter_ty}>) -> Self {{\n        self.{ident} = {store};\n        self\n    }}\n",
+                "    #[doc = {doc:?}]\n    pub fn {setter}(mut self, value: {value_ty}) -> Self {{\n        self.{ident} = {store};\n        self\n    }}\n",
                 setter = if ident == "new" { "new_" } else { &ident },
             ));
         }
@@ -149,13 +156,26 @@ pub fn generate(prepared: &Prepared, file: &syn::File) -> Result<String, String>
             out,
             "\nimpl {name} {{\n    /// A value with the required fields; set others with the chained setters.\n    \
              #[allow(clippy::new_without_default, clippy::too_many_arguments)]\n    pub fn new({}) -> Self {{\n        {name} {{ {} }}\n    }}\n\n{}}}",
-            args.join(", "),
+            {
+                args.sort_by_key(|(position, _)| *position);
+                args.into_iter().map(|(_, arg)| arg).collect::<Vec<_>>().join(", ")
+            },
             inits.join(", "),
             setters.join("\n"),
         )
         .unwrap();
     }
     Ok(out)
+}
+
+/// The parameter type a builder takes for a field type, and the expression
+/// that stores `name`. `NonZero` counts take a plain integer: 0 becomes 1,
+/// the smallest value the API accepts, so that `new(16, 9)` reads naturally.
+fn accept(ty: &str, name: &str) -> (String, String) {
+    match ty {
+        "::std::num::NonZeroU64" => ("u64".into(), format!("{ty}::new({name}).unwrap_or({ty}::MIN)")),
+        _ => (format!("impl Into<{ty}>"), format!("{name}.into()")),
+    }
 }
 
 /// `Option<T>` -> `T`, from the token text of a type.

@@ -37,6 +37,9 @@ impl Prepared {
             .and_then(Value::as_object_mut)
             .ok_or("the spec has no components.schemas")?;
         let nullable = null_is_value(schemas)?;
+        for schema in schemas.values_mut() {
+            plain_strings(schema);
+        }
         let unions = unions(schemas)?;
         let spec = serde_json::from_value(rewritten).map_err(|e| format!("{} is not OpenAPI 3.0: {e}", super::SPEC))?;
         Ok(Prepared {
@@ -126,6 +129,25 @@ fn unions(schemas: &Map<String, Value>) -> Result<BTreeMap<String, Union>, Strin
         );
     }
     Ok(found)
+}
+
+/// Drops length and pattern bounds from string schemas, in memory only:
+/// typify would turn each bounded string into a newtype that can only be
+/// built fallibly, so `CreateEntityRequest::new(kind, "Ada")` could not take
+/// a `&str`. The server still enforces the bounds (a 400 says which).
+fn plain_strings(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("string") {
+                for key in ["minLength", "maxLength", "pattern"] {
+                    map.remove(key);
+                }
+            }
+            map.values_mut().for_each(plain_strings);
+        }
+        Value::Array(items) => items.iter_mut().for_each(plain_strings),
+        _ => {}
+    }
 }
 
 pub fn upper_first(text: &str) -> String {

@@ -1,10 +1,7 @@
 //! The 3.0 and 3.1 spellings of the same schema normalise to the same facts.
 
 use serde_json::{json, Value};
-use xtask::{
-    model::Shape,
-    normalize::{normalize, Select},
-};
+use xtask::{model::Shape, normalize::normalize};
 
 /// Normalises `property` as the only property of a one-operation document.
 fn property(version: &str, property: Value, extra_schemas: Value) -> Shape {
@@ -21,7 +18,7 @@ fn property(version: &str, property: Value, extra_schemas: Value) -> Shape {
         }}}}},
         "components": {"schemas": schemas}
     });
-    let contract = normalize(&doc, Select::All).expect("normalises");
+    let contract = normalize(&doc).expect("normalises");
     contract.schemas["Thing"].properties["p"].clone()
 }
 
@@ -133,6 +130,6 @@ fn descriptions_and_examples_are_not_facts() {
 
 #[test]
 fn a_swagger_2_document_is_refused() {
-    let err = normalize(&json!({"swagger": "2.0"}), Select::All).unwrap_err();
+    let err = normalize(&json!({"swagger": "2.0"})).unwrap_err();
     assert!(err.contains("not an OpenAPI 3 document"), "{err}");
 }

@@ -57,6 +57,22 @@ fn published_document_agrees_with_the_record() {
 }
 
 #[test]
+fn record_covers_the_whole_published_document() {
+    let record = record::read(&workspace_root()).expect("the record reads");
+    let tags: std::collections::BTreeSet<&str> = record
+        .contract
+        .operations
+        .values()
+        .flat_map(|op| op.tags.iter().map(String::as_str))
+        .collect();
+    assert!(tags.len() > 1, "{RECORD} covers only the tags {tags:?}");
+    assert!(
+        record.contract.webhooks.as_ref().is_some_and(|w| !w.is_empty()),
+        "{RECORD} lists no webhooks"
+    );
+}
+
+#[test]
 fn record_holds_facts_only() {
     let text = std::fs::read_to_string(workspace_root().join(RECORD)).expect("the record exists");
     let value: Value = serde_json::from_str(&text).expect("the record is JSON");

@@ -4,10 +4,10 @@
 
 mod support;
 
-use std::process::ExitCode;
+use std::{path::Path, process::ExitCode};
 
 use serde_json::{json, Value};
-use support::{notice, published, render, spec};
+use support::{missing_document, notice, published, render, spec};
 use xtask::{
     diff::compare,
     drift,
@@ -54,6 +54,18 @@ fn published_document_agrees_with_the_record() {
         ));
     }
     assert_eq!(record.openapi, doc.openapi());
+}
+
+#[test]
+fn a_missing_document_fails_under_ci_only() {
+    let nowhere = Path::new("/nowhere/videogen-openapi.json");
+    let note = missing_document(nowhere, false).expect("outside CI: a note");
+    assert!(note.contains("/nowhere/videogen-openapi.json"), "{note}");
+    let failure = missing_document(nowhere, true).expect_err("under CI: a failure");
+    assert!(
+        failure.contains("CI") && failure.contains(source::PUBLISHED_ENV),
+        "{failure}"
+    );
 }
 
 #[test]

@@ -1,10 +1,12 @@
 //! Shared by the drift and mutation tests: the two documents, and a way to
-//! say something in `cargo test` output even when the test passes.
+//! say something in `cargo test` output even when the test passes. Under CI
+//! a missing published document fails the test instead.
 
 #![allow(dead_code)] // each test file uses its own part
 
 use std::{
     io::Write,
+    path::Path,
     sync::{Once, OnceLock},
 };
 
@@ -35,22 +37,45 @@ pub fn spec() -> Document {
         .clone()
 }
 
+/// Whether the tests run under CI: `CI` set to anything but empty, `0` or `false`.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false"))
+}
+
+/// What a missing published document means: a note outside CI (`Ok`), a
+/// failure under CI (`Err`), where every drift test must really run.
+pub fn missing_document(path: &Path, ci: bool) -> Result<String, String> {
+    let what = format!(
+        "no published document at {} and {} is unset",
+        path.display(),
+        source::PUBLISHED_ENV
+    );
+    if ci {
+        Err(format!(
+            "{what}: under CI (CI is set) the drift tests must not be skipped; \
+             put the vendor's document there or point {}=PATH at it",
+            source::PUBLISHED_ENV
+        ))
+    } else {
+        Ok(what)
+    }
+}
+
 /// The vendor's document when one is at hand, else `None` (after saying, once
-/// per test binary, where it was looked for).
+/// per test binary, where it was looked for). Panics under CI when missing.
 pub fn published() -> Option<Document> {
     static LOADED: OnceLock<Option<Document>> = OnceLock::new();
     LOADED
         .get_or_init(|| match source::locate_published(&workspace_root()) {
             Located::Env(path) => Some(source::load(&path).expect("the document VIDEOGEN_PUBLISHED_SPEC names loads")),
             Located::Shared(path) => Some(source::load(&path.display().to_string()).expect("the shared copy loads")),
-            Located::Missing(path) => {
-                notice(&format!(
-                    "no published document at {} and {} is unset",
-                    path.display(),
-                    source::PUBLISHED_ENV
-                ));
-                None
-            }
+            Located::Missing(path) => match missing_document(&path, in_ci()) {
+                Ok(note) => {
+                    notice(&note);
+                    None
+                }
+                Err(failure) => panic!("{failure}"),
+            },
         })
         .clone()
 }

@@ -150,7 +150,7 @@ fn describe(published: &Document) -> String {
     )
 }
 
-/// What a side holds: `55 operation(s) in 9 tag(s), 12 webhook(s), 99 schema(s)`.
+/// What a side holds, e.g. `55 operation(s) in 9 tag(s), 12 webhook(s), 86 schema(s)`.
 fn counts(contract: &Contract) -> String {
     let tags: std::collections::BTreeSet<&String> = contract.operations.values().flat_map(|op| &op.tags).collect();
     let webhooks = match &contract.webhooks {

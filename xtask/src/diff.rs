@@ -44,8 +44,15 @@ impl Change {
     }
 }
 
+/// Webhooks count only when both sides can list them: a 3.0 document such
+/// as ours cannot, and its payload schemas are compared instead.
 pub fn compare(old: &Contract, new: &Contract) -> Vec<Change> {
+    let both_list_webhooks = old.webhooks.is_some() && new.webhooks.is_some();
     let (mut old, mut new) = (groups(old), groups(new));
+    if !both_list_webhooks {
+        old.retain(|(kind, _), _| *kind != GroupKind::Webhook);
+        new.retain(|(kind, _), _| *kind != GroupKind::Webhook);
+    }
     let mut changes = Vec::new();
     for (old_key, new_key) in moved_operations(&old, &new) {
         let (was, now) = (
@@ -80,7 +87,8 @@ fn group_order(title: &str) -> (u8, String) {
     let rank = match title.split(' ').next() {
         Some("document") => 0,
         Some("operation") => 1,
-        _ => 2,
+        Some("webhook") => 2,
+        _ => 3,
     };
     (rank, title.to_owned())
 }
@@ -214,8 +222,9 @@ pub fn summary(subject: &Subject) -> String {
     let mut parts = Vec::new();
     for (name, fact) in facts {
         match (name.as_str(), fact.show().as_str()) {
-            ("nullable", "false") => {}
+            ("nullable" | "deprecated", "false") => {}
             ("nullable", "true") => parts.push("nullable".to_owned()),
+            ("deprecated", "true") => parts.push("deprecated".to_owned()),
             ("required", "true") => parts.push("required".to_owned()),
             ("required", "false") => parts.push("optional".to_owned()),
             ("$ref", target) => parts.push(format!("-> {target}")),

@@ -8,7 +8,7 @@ use crate::{
     model::Contract,
     record::{self, Record, RECORD},
     regen, report,
-    source::{self, Document, Located, COVERED_TAG, PUBLISHED_DEFAULT, PUBLISHED_ENV},
+    source::{self, Document, Located, PUBLISHED_DEFAULT, PUBLISHED_ENV},
     workspace_root,
 };
 
@@ -47,16 +47,13 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         Some(source) => source::load(&source)?,
         None => load_default(&root)?,
     };
-    let theirs = published.published_contract()?;
+    let theirs = published.contract()?;
     let spec = source::load_spec(&root)?;
-    let ours = spec.spec_contract()?;
+    let ours = spec.contract()?;
 
-    heading(&format!("{} against {}", spec.label, describe(&published, &theirs)));
-    println!(
-        "comparing {} operation(s) and {} reachable schema(s)",
-        ours.operations.len(),
-        ours.schemas.len()
-    );
+    heading(&format!("{} against {}", spec.label, describe(&published)));
+    println!("published: {}", counts(&theirs));
+    println!("ours:      {}", counts(&ours));
     let drift = compare(&ours, &theirs);
     print!("{}", report::render(&drift, &spec.label, &published.label));
     if !drift.is_empty() {
@@ -106,7 +103,6 @@ pub fn record_of(published: &Document, contract: Contract) -> Record {
     Record {
         sha256: published.sha256.clone(),
         openapi: published.openapi(),
-        tag: COVERED_TAG.to_owned(),
         contract,
     }
 }
@@ -145,14 +141,28 @@ fn check_record(root: &std::path::Path, published: &Document, theirs: &Contract,
     true
 }
 
-fn describe(published: &Document, contract: &Contract) -> String {
+fn describe(published: &Document) -> String {
     format!(
-        "{} (OpenAPI {}, info.version {}, {} operation(s) tagged {COVERED_TAG}, sha256 {})",
+        "{} (OpenAPI {}, sha256 {})",
         published.label,
         published.openapi(),
+        &published.sha256[..12],
+    )
+}
+
+/// What a side holds, e.g. `55 operation(s) in 9 tag(s), 12 webhook(s), 86 schema(s)`.
+fn counts(contract: &Contract) -> String {
+    let tags: std::collections::BTreeSet<&String> = contract.operations.values().flat_map(|op| &op.tags).collect();
+    let webhooks = match &contract.webhooks {
+        Some(list) => format!("{} webhook(s)", list.len()),
+        None => "no webhook list (payload schemas only)".to_owned(),
+    };
+    format!(
+        "info.version {}, {} operation(s) in {} tag(s), {webhooks}, {} schema(s)",
         contract.info_version.as_deref().unwrap_or("?"),
         contract.operations.len(),
-        &published.sha256[..12],
+        tags.len(),
+        contract.schemas.len()
     )
 }
 

@@ -1,15 +1,17 @@
 //! [`Contract`] -> flat lists of facts, the form the diff walks.
 //!
-//! Each operation and schema becomes a group; inside a group every place that
-//! can change on its own (the operation, a parameter, a property, an array's
-//! items) is a subject with a small map of facts. Enum values stay a set so a
-//! new value shows up as one added value rather than a whole new list.
+//! Each operation, webhook and schema becomes a group; inside a group every
+//! place that can change on its own (the operation, a parameter, a property,
+//! an array's items, a union member) is a subject with a small map of facts.
+//! Enum values, tags and the like stay sets so a new value shows up as one
+//! added value rather than a whole new list.
+
+mod shape;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
-
-use crate::model::{Body, Contract, Operation, Shape};
+use crate::model::{Body, Contract, Operation};
+use shape::{compact, flag, shape_facts, text, Place};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fact {
@@ -38,6 +40,7 @@ pub struct Subject {
 pub enum GroupKind {
     Document,
     Operation,
+    Webhook,
     Schema,
 }
 
@@ -66,31 +69,43 @@ pub fn groups(contract: &Contract) -> Groups {
     document.subjects.insert("top level".to_owned(), subject(None, facts));
     out.insert((GroupKind::Document, String::new()), document);
     for (key, op) in &contract.operations {
-        out.insert((GroupKind::Operation, key.clone()), operation_group(key, op));
+        let group = operation_group(&format!("operation {key}"), op);
+        out.insert((GroupKind::Operation, key.clone()), group);
     }
-    for (name, shape) in &contract.schemas {
+    for (key, op) in contract.webhooks.iter().flatten() {
+        let group = operation_group(&format!("webhook {key}"), op);
+        out.insert((GroupKind::Webhook, key.clone()), group);
+    }
+    for (name, schema) in &contract.schemas {
         let mut group = Group {
             title: format!("schema {name}"),
             ..Group::default()
         };
-        shape_facts(&mut group.subjects, &Place::root("schema"), None, shape, None);
+        shape_facts(&mut group.subjects, &Place::root("schema"), None, schema, None);
         out.insert((GroupKind::Schema, name.clone()), group);
     }
     out
 }
 
-fn operation_group(key: &str, op: &Operation) -> Group {
+fn operation_group(title: &str, op: &Operation) -> Group {
     let mut group = Group {
         title: match &op.operation_id {
-            Some(id) => format!("operation {key} ({id})"),
-            None => format!("operation {key}"),
+            Some(id) => format!("{title} ({id})"),
+            None => title.to_owned(),
         },
         operation_id: op.operation_id.clone(),
         ..Group::default()
     };
     let id = op.operation_id.clone().unwrap_or_default();
-    let errors = Fact::Set(op.error_schemas.clone());
-    let mut root = subject(None, [("operationId", text(id)), ("error body", errors)]);
+    let mut root = subject(
+        None,
+        [
+            ("operationId", text(id)),
+            ("tag", Fact::Set(op.tags.clone())),
+            ("deprecated", flag(op.deprecated)),
+            ("error body", Fact::Set(op.error_schemas.clone())),
+        ],
+    );
     if let Some(security) = &op.security {
         root.facts
             .insert("security scheme".to_owned(), Fact::Set(security.clone()));
@@ -125,99 +140,8 @@ fn operation_group(key: &str, op: &Operation) -> Group {
 }
 
 fn body_facts(out: &mut BTreeMap<String, Subject>, label: &str, body: &Body) {
-    for (media, shape) in &body.content {
-        shape_facts(out, &Place::root(&format!("{label} {media}")), None, shape, None);
-    }
-}
-
-/// Where a subject sits: a root label and a path below it.
-struct Place {
-    root: String,
-    path: String,
-}
-
-impl Place {
-    fn root(label: &str) -> Place {
-        Place {
-            root: label.to_owned(),
-            path: String::new(),
-        }
-    }
-
-    fn child(&self, step: &str) -> Place {
-        let path = match (self.path.is_empty(), step.starts_with(['[', '{', ' '])) {
-            (true, _) | (false, true) => format!("{}{step}", self.path),
-            (false, false) => format!("{}.{step}", self.path),
-        };
-        Place {
-            root: self.root.clone(),
-            path,
-        }
-    }
-
-    fn key(&self) -> String {
-        match (self.root.as_str(), self.path.as_str()) {
-            (root, "") => root.to_owned(),
-            ("schema", path) => format!("property `{path}`"),
-            (root, path) => format!("{root}, `{path}`"),
-        }
-    }
-}
-
-fn shape_facts(
-    out: &mut BTreeMap<String, Subject>,
-    place: &Place,
-    parent: Option<String>,
-    shape: &Shape,
-    required: Option<bool>,
-) {
-    let mut facts = BTreeMap::new();
-    let mut put = |k: &str, v: Option<&String>| {
-        if let Some(v) = v {
-            facts.insert(k.to_owned(), text(v.clone()));
-        }
-    };
-    put("$ref", shape.reference.as_ref());
-    put("type", shape.ty.as_ref());
-    put("format", shape.format.as_ref());
-    facts.insert("nullable".to_owned(), flag(shape.nullable));
-    if let Some(required) = required {
-        facts.insert("required".to_owned(), flag(required));
-    }
-    if let Some(values) = &shape.enum_values {
-        facts.insert("enum".to_owned(), Fact::Set(values.iter().map(plain).collect()));
-    }
-    for (k, v) in &shape.keywords {
-        facts.insert(k.clone(), text(compact(v)));
-    }
-    let key = place.key();
-    out.insert(key.clone(), Subject { parent, facts });
-    let me = Some(key);
-    for (name, prop) in &shape.properties {
-        let required = shape.required.contains(name);
-        shape_facts(out, &place.child(name), me.clone(), prop, Some(required));
-    }
-    // `required` names with no matching property are facts too.
-    for name in shape.required.iter().filter(|n| !shape.properties.contains_key(*n)) {
-        let facts = BTreeMap::from([("required".to_owned(), flag(true))]);
-        out.insert(
-            place.child(name).key(),
-            Subject {
-                parent: me.clone(),
-                facts,
-            },
-        );
-    }
-    if let Some(items) = &shape.items {
-        shape_facts(out, &place.child("[]"), me.clone(), items, None);
-    }
-    if let Some(values) = &shape.additional_properties {
-        shape_facts(out, &place.child("{}"), me.clone(), values, None);
-    }
-    for (kind, members) in &shape.composition {
-        for (i, member) in members.iter().enumerate() {
-            shape_facts(out, &place.child(&format!(" {kind}[{i}]")), me.clone(), member, None);
-        }
+    for (media, schema) in &body.content {
+        shape_facts(out, &Place::root(&format!("{label} {media}")), None, schema, None);
     }
 }
 
@@ -226,21 +150,4 @@ fn subject<const N: usize>(parent: Option<String>, facts: [(&str, Fact); N]) -> 
         parent,
         facts: facts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
     }
-}
-
-fn text(value: String) -> Fact {
-    Fact::Text(value)
-}
-
-fn flag(value: bool) -> Fact {
-    Fact::Text(value.to_string())
-}
-
-/// Strings without quotes, everything else as compact JSON.
-fn plain(value: &Value) -> String {
-    value.as_str().map_or_else(|| compact(value), str::to_owned)
-}
-
-fn compact(value: &Value) -> String {
-    value.to_string()
 }

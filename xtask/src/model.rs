@@ -1,4 +1,4 @@
-//! The comparable, facts-only form of an OpenAPI document's covered part.
+//! The comparable, facts-only form of an OpenAPI document.
 //!
 //! Both our 3.0 spec and the vendor's 3.1 document normalise into these types,
 //! so equal contracts are equal values. The same types are what
@@ -22,10 +22,17 @@ pub struct Contract {
     /// How every request authenticates, as `name: type scheme`.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub security: BTreeSet<String>,
-    /// Keyed by `"METHOD /path"`.
+    /// Keyed by `"METHOD /path"`, every operation of every tag.
     pub operations: BTreeMap<String, Operation>,
-    /// Every named schema the operations reach, except pure scalar ones
-    /// (those are inlined where they are used).
+    /// The top-level `webhooks` (3.1 only), keyed by `"METHOD event"`.
+    /// `None` when the document cannot or does not list them (a 3.0
+    /// document such as ours): webhooks are then left out of comparisons,
+    /// while their payload schemas still count (see `schemas`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<BTreeMap<String, Operation>>,
+    /// Every named schema that operations and webhooks reach, plus any other
+    /// named non-scalar component (in a 3.0 document that is where webhook
+    /// payloads live). Pure scalar ones are inlined where they are used.
     pub schemas: BTreeMap<String, Shape>,
 }
 
@@ -33,6 +40,10 @@ pub struct Contract {
 #[serde(rename_all = "camelCase")]
 pub struct Operation {
     pub operation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub tags: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
     /// Only when the operation overrides the document-wide `security`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security: Option<BTreeSet<String>>,

@@ -19,8 +19,6 @@ pub struct Record {
     pub sha256: String,
     /// The document's `openapi` field, e.g. `3.1.0`.
     pub openapi: String,
-    /// The tag whose operations we cover.
-    pub tag: String,
     #[serde(flatten)]
     pub contract: Contract,
 }

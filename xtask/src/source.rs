@@ -7,15 +7,12 @@ use std::{
 
 use serde_json::Value;
 
-use crate::normalize::{normalize, Select};
-use crate::{model::Contract, regen};
+use crate::{model::Contract, normalize::normalize, regen};
 
 /// Where the CI checkout finds the vendor's document, relative to the workspace root.
 pub const PUBLISHED_DEFAULT: &str = "../shared/published/videogen-openapi.json";
 /// Points the drift test (and `cargo xtask drift`) at another copy.
 pub const PUBLISHED_ENV: &str = "VIDEOGEN_PUBLISHED_SPEC";
-/// The tag of the published document that this crate covers.
-pub const COVERED_TAG: &str = "Files";
 
 /// A parsed document with what the record needs to know about it.
 #[derive(Debug, Clone)]
@@ -58,14 +55,9 @@ impl Document {
             .to_owned()
     }
 
-    /// The covered part of the vendor's document: its Files tag.
-    pub fn published_contract(&self) -> Result<Contract, String> {
-        normalize(&self.value, Select::Tag(COVERED_TAG)).map_err(|e| format!("{}: {e}", self.label))
-    }
-
-    /// The covered part of our spec: all of it.
-    pub fn spec_contract(&self) -> Result<Contract, String> {
-        normalize(&self.value, Select::All).map_err(|e| format!("{}: {e}", self.label))
+    /// The whole document, normalised for comparison.
+    pub fn contract(&self) -> Result<Contract, String> {
+        normalize(&self.value).map_err(|e| format!("{}: {e}", self.label))
     }
 }
 

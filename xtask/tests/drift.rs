@@ -4,10 +4,10 @@
 
 mod support;
 
-use std::process::ExitCode;
+use std::{path::Path, process::ExitCode};
 
 use serde_json::{json, Value};
-use support::{notice, published, render, spec};
+use support::{missing_document, notice, published, render, spec};
 use xtask::{
     diff::compare,
     drift,
@@ -18,7 +18,7 @@ use xtask::{
 #[test]
 fn spec_agrees_with_the_record() {
     let record = record::read(&workspace_root()).expect("the record reads");
-    let ours = spec().spec_contract().expect("spec normalises");
+    let ours = spec().contract().expect("spec normalises");
     let changes = compare(&ours, &record.contract);
     assert!(
         changes.is_empty(),
@@ -38,7 +38,7 @@ fn published_document_agrees_with_the_record() {
         return;
     };
     let record = record::read(&workspace_root()).expect("the record reads");
-    let theirs = doc.published_contract().expect("published document normalises");
+    let theirs = doc.contract().expect("published document normalises");
     let changes = compare(&record.contract, &theirs);
     assert!(
         changes.is_empty(),
@@ -54,6 +54,34 @@ fn published_document_agrees_with_the_record() {
         ));
     }
     assert_eq!(record.openapi, doc.openapi());
+}
+
+#[test]
+fn a_missing_document_fails_under_ci_only() {
+    let nowhere = Path::new("/nowhere/videogen-openapi.json");
+    let note = missing_document(nowhere, false).expect("outside CI: a note");
+    assert!(note.contains("/nowhere/videogen-openapi.json"), "{note}");
+    let failure = missing_document(nowhere, true).expect_err("under CI: a failure");
+    assert!(
+        failure.contains("CI") && failure.contains(source::PUBLISHED_ENV),
+        "{failure}"
+    );
+}
+
+#[test]
+fn record_covers_the_whole_published_document() {
+    let record = record::read(&workspace_root()).expect("the record reads");
+    let tags: std::collections::BTreeSet<&str> = record
+        .contract
+        .operations
+        .values()
+        .flat_map(|op| op.tags.iter().map(String::as_str))
+        .collect();
+    assert!(tags.len() > 1, "{RECORD} covers only the tags {tags:?}");
+    assert!(
+        record.contract.webhooks.as_ref().is_some_and(|w| !w.is_empty()),
+        "{RECORD} lists no webhooks"
+    );
 }
 
 #[test]

@@ -1,10 +1,7 @@
 //! The 3.0 and 3.1 spellings of the same schema normalise to the same facts.
 
 use serde_json::{json, Value};
-use xtask::{
-    model::Shape,
-    normalize::{normalize, Select},
-};
+use xtask::{model::Shape, normalize::normalize};
 
 /// Normalises `property` as the only property of a one-operation document.
 fn property(version: &str, property: Value, extra_schemas: Value) -> Shape {
@@ -21,7 +18,7 @@ fn property(version: &str, property: Value, extra_schemas: Value) -> Shape {
         }}}}},
         "components": {"schemas": schemas}
     });
-    let contract = normalize(&doc, Select::All).expect("normalises");
+    let contract = normalize(&doc).expect("normalises");
     contract.schemas["Thing"].properties["p"].clone()
 }
 
@@ -133,6 +130,57 @@ fn descriptions_and_examples_are_not_facts() {
 
 #[test]
 fn a_swagger_2_document_is_refused() {
-    let err = normalize(&json!({"swagger": "2.0"}), Select::All).unwrap_err();
+    let err = normalize(&json!({"swagger": "2.0"})).unwrap_err();
     assert!(err.contains("not an OpenAPI 3 document"), "{err}");
+}
+
+/// Normalises `schema` as the schema of the only (query) parameter.
+fn parameter(version: &str, schema: Value) -> Shape {
+    let doc = json!({
+        "openapi": version,
+        "info": {"version": "1"},
+        "paths": {"/t": {"get": {
+            "parameters": [{"name": "q", "in": "query", "schema": schema}],
+            "responses": {"204": {"description": "none"}}
+        }}},
+        "components": {
+            "schemas": {"Kind": {"type": "string", "enum": ["A", "B"]}},
+            "parameters": {"Q": {"name": "q", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}}}
+        }
+    });
+    let contract = normalize(&doc).expect("normalises");
+    contract.operations["GET /t"].parameters["query q"].schema.clone()
+}
+
+#[test]
+fn named_enum_under_a_parameter_is_inlined_nullable_or_not() {
+    assert_eq!(
+        parameter("3.1.0", json!({"type": "string", "enum": ["A", "B"], "default": "A"})),
+        parameter(
+            "3.0.3",
+            json!({"default": "A", "allOf": [{"$ref": "#/components/schemas/Kind"}]})
+        ),
+    );
+    assert_eq!(
+        parameter("3.1.0", json!({"type": ["string", "null"], "enum": ["A", "B", null]})),
+        parameter(
+            "3.0.3",
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Kind"}]})
+        ),
+    );
+}
+
+#[test]
+fn discriminator_mappings_compare_by_schema_name() {
+    let union = |mapping: &str| {
+        json!({
+            "oneOf": [{"$ref": "#/components/schemas/Target"}],
+            "discriminator": {"propertyName": "type", "mapping": {"T": mapping}}
+        })
+    };
+    let targets = json!({"Target": {"type": "object", "properties": {"x": {"type": "string"}}}});
+    assert_eq!(
+        property("3.1.0", union("#/components/schemas/Target"), targets.clone()),
+        property("3.0.3", union("Target"), targets),
+    );
 }

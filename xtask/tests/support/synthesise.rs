@@ -9,7 +9,7 @@ pub fn as_published(spec: &Value) -> Value {
     let mut doc = spec.clone();
     doc["openapi"] = json!("3.1.0");
     let schemas = spec["components"]["schemas"].as_object().cloned().unwrap_or_default();
-    let scalar = |name: &str| schemas.get(name).filter(|s| s.get("properties").is_none()).cloned();
+    let scalar = |name: &str| schemas.get(name).filter(|s| is_scalar(s)).cloned();
     rewrite(&mut doc["paths"], &scalar);
     rewrite(&mut doc["components"]["parameters"], &scalar);
     let components = doc["components"]["schemas"].as_object_mut().expect("schemas");
@@ -29,6 +29,16 @@ pub fn as_published(spec: &Value) -> Value {
         }
     }
     doc
+}
+
+/// A bare string/number/... schema such as an enum: unions and objects stay.
+fn is_scalar(schema: &Value) -> bool {
+    let structural = ["properties", "items", "allOf", "anyOf", "oneOf", "additionalProperties"];
+    let scalar_type = matches!(
+        schema.get("type").and_then(Value::as_str),
+        Some("string" | "number" | "integer" | "boolean")
+    );
+    scalar_type && structural.iter().all(|k| schema.get(k).is_none())
 }
 
 fn rewrite(node: &mut Value, scalar: &dyn Fn(&str) -> Option<Value>) {

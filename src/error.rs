@@ -79,6 +79,9 @@ pub enum Error {
         /// Its status, or "absent".
         status: String,
     },
+    /// A job (tool execution, workflow run, export, remix action) ended as
+    /// `failed` or `cancelled`.
+    JobFailed(Box<JobFailure>),
     /// An upload was processed by VideoGen, but processing failed.
     UploadFailed {
         /// The id of the file that failed.
@@ -100,6 +103,48 @@ pub enum TimeoutKind {
     Read,
     /// Waiting for an upload to finish processing took too long.
     Processing,
+    /// Waiting for a job to end took longer than the wait's timeout.
+    Wait,
+}
+
+/// What kind of job an [`Error::JobFailed`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JobKind {
+    /// A tool execution (`vg_tool_...`).
+    ToolExecution,
+    /// A workflow run (`vg_work_...`).
+    WorkflowRun,
+    /// A project export (`vg_expo_...`).
+    Export,
+    /// A remix action (`vg_rmix_...`).
+    RemixAction,
+}
+
+impl JobKind {
+    fn noun(self) -> &'static str {
+        match self {
+            JobKind::ToolExecution => "tool execution",
+            JobKind::WorkflowRun => "workflow run",
+            JobKind::Export => "export",
+            JobKind::RemixAction => "remix action",
+        }
+    }
+}
+
+/// The details of an [`Error::JobFailed`]: which job, how it ended, and the
+/// server's error when it sent one.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct JobFailure {
+    /// The kind of job.
+    pub kind: JobKind,
+    /// The job's id.
+    pub id: String,
+    /// The terminal status as sent (`failed`, `cancelled`).
+    pub status: String,
+    /// The server's error (message, code), when it sent one.
+    pub error: Option<ApiError>,
 }
 
 /// The details of an [`Error::Api`]: status, parsed body and request id.
@@ -166,6 +211,7 @@ impl Error {
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Api(failure) => failure.body.as_ref()?.code.as_deref(),
+            Error::JobFailed(failure) => failure.error.as_ref()?.code.as_deref(),
             _ => None,
         }
     }
@@ -203,6 +249,7 @@ impl Error {
     pub(crate) fn duplicate(&self) -> Error {
         match self {
             Error::Api(failure) => Error::Api(failure.clone()),
+            Error::JobFailed(failure) => Error::JobFailed(failure.clone()),
             Error::Transport { message, source } => Error::Transport {
                 message: message.clone(),
                 source: source.to_string().into(),
@@ -305,6 +352,7 @@ impl fmt::Display for Error {
                     TimeoutKind::Call => "the call exceeded its overall deadline",
                     TimeoutKind::Read => "the download stalled past its read timeout",
                     TimeoutKind::Processing => "the upload was not processed in time",
+                    TimeoutKind::Wait => "the job did not end within the wait's timeout",
                 };
                 write!(f, "{what} of {after:?}")
             }
@@ -323,6 +371,16 @@ impl fmt::Display for Error {
             Error::Io { context, source } => write!(f, "{context}: {source}"),
             Error::UploadFailed { file_id, reason } => {
                 write!(f, "VideoGen could not process upload {file_id}: {reason}")
+            }
+            Error::JobFailed(failure) => {
+                write!(f, "{} {} ended {}", failure.kind.noun(), failure.id, failure.status)?;
+                if let Some(error) = &failure.error {
+                    write!(f, ": {}", crate::redact::redact_urls(&error.message))?;
+                    if let Some(code) = &error.code {
+                        write!(f, " ({code})")?;
+                    }
+                }
+                Ok(())
             }
             Error::Unavailable {
                 file_id,

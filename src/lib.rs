@@ -56,7 +56,10 @@ pub use api::{
         },
         Files, SearchRequest,
     },
-    jobs::{ExportJob, RemixJob, ToolJob, WorkflowJob},
+    jobs::{
+        wait::{Pollable, Wait, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT},
+        ExportJob, RemixJob, ToolJob, WorkflowJob,
+    },
     projects::Projects,
     resources::Resources,
     text::Text,
@@ -66,7 +69,7 @@ pub use api::{
     BoxFuture,
 };
 pub use client::{Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL};
-pub use error::{ApiFailure, Error, TimeoutKind};
+pub use error::{ApiFailure, Error, JobFailure, JobKind, TimeoutKind};
 pub use file::{Rendition, DEFAULT_EXPIRY_MARGIN};
 pub use nullable::Nullable;
 pub use operation::{Operation, OperationInfo};

@@ -11,8 +11,12 @@ fn every_operation_is_in_the_readme_once_with_its_retry_class() {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for line in readme.lines().filter(|l| l.starts_with("| `")) {
         let cells: Vec<&str> = line.split(" | ").collect();
-        let (Some(operation), Some(class)) = (cells.get(1), cells.get(2)) else { continue };
-        let Some(id) = operation.strip_prefix('`').and_then(|o| o.split('`').next()) else { continue };
+        let (Some(operation), Some(class)) = (cells.get(1), cells.get(2)) else {
+            continue;
+        };
+        let Some(id) = operation.strip_prefix('`').and_then(|o| o.split('`').next()) else {
+            continue;
+        };
         if !matches!(*class, "idempotent" | "creates") {
             continue;
         }

@@ -169,7 +169,9 @@ impl SearchRequest {
     /// Sends the request; matches come best first.
     pub async fn send(self) -> Result<Vec<SearchFilesResult>, Error> {
         if self.query.is_empty() {
-            return Err(Error::invalid_input("the search query is empty; give at least one character"));
+            return Err(Error::invalid_input(
+                "the search query is empty; give at least one character",
+            ));
         }
         let query = self.query;
         let num_results = match self.num_results {

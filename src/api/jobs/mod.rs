@@ -1,17 +1,109 @@
 //! Job handles: what a start operation returns. Each holds the start
-//! response and can fetch the job's current state or cancel it. (Waiting
-//! for the end is built on these.)
+//! response, fetches the job's current state, cancels it where the API can,
+//! and waits for its end (wait.rs).
+
+pub(crate) mod wait;
 
 use std::fmt;
 
+use futures_util::future::try_join_all;
+
 use crate::{
+    api::files::Files,
+    error::{JobFailure, JobKind},
     runtime::{ids, Runtime},
     types::{
         ExecutedTool, ProjectExport, RemixActionRun, RemixProjectResponse, StartToolExecutionResponse,
         StartWorkflowRunResponse,
     },
-    Error,
+    Error, File,
 };
+use wait::{Pollable, Polled, Wait};
+
+/// A status as the API spells it, read the same for every kind of job.
+fn polled<T>(
+    kind: JobKind,
+    id: &str,
+    status: &str,
+    progress: f64,
+    error: Option<crate::types::ApiError>,
+    done: impl FnOnce() -> T,
+) -> Polled<T> {
+    match status {
+        "succeeded" => Polled::Done(done()),
+        "failed" | "cancelled" => Polled::Failed(JobFailure {
+            kind,
+            id: id.to_owned(),
+            status: status.to_owned(),
+            error,
+        }),
+        // pending, running, and a status this crate does not know yet.
+        _ => Polled::Running(progress),
+    }
+}
+
+impl Pollable for ToolJob {
+    type Output = ExecutedTool;
+    async fn poll_once(&self) -> Result<Polled<ExecutedTool>, Error> {
+        let tool = self.get().await?;
+        let (status, progress, error) = (tool.status.to_string(), tool.progress_percentage, tool.error.clone());
+        Ok(polled(
+            JobKind::ToolExecution,
+            self.id(),
+            &status,
+            progress,
+            error,
+            || tool,
+        ))
+    }
+}
+
+impl Pollable for WorkflowJob {
+    type Output = crate::types::WorkflowRun;
+    async fn poll_once(&self) -> Result<Polled<crate::types::WorkflowRun>, Error> {
+        let run = self.get().await?;
+        let (status, progress, error) = (run.status.to_string(), run.progress_percentage, run.error.clone());
+        Ok(polled(
+            JobKind::WorkflowRun,
+            self.id(),
+            &status,
+            progress,
+            error,
+            || run,
+        ))
+    }
+}
+
+impl Pollable for ExportJob {
+    type Output = ProjectExport;
+    async fn poll_once(&self) -> Result<Polled<ProjectExport>, Error> {
+        let export = self.get().await?;
+        let (status, progress, error) = (
+            export.status.to_string(),
+            export.progress_percentage,
+            export.error.clone(),
+        );
+        Ok(polled(JobKind::Export, self.id(), &status, progress, error, || export))
+    }
+}
+
+impl Pollable for RemixJob {
+    type Output = Vec<RemixActionRun>;
+    /// Done when every action of the job has ended (each with its own
+    /// status); progress is their mean.
+    async fn poll_once(&self) -> Result<Polled<Vec<RemixActionRun>>, Error> {
+        let runs = self.get().await?;
+        let ended = |run: &RemixActionRun| matches!(run.status.as_str(), "succeeded" | "failed" | "cancelled");
+        if runs.len() == self.action_ids.len() && runs.iter().all(ended) {
+            return Ok(Polled::Done(runs));
+        }
+        let total: f64 = runs
+            .iter()
+            .map(|run| if ended(run) { 100.0 } else { run.progress_percentage })
+            .sum();
+        Ok(Polled::Running(total / self.action_ids.len().max(1) as f64))
+    }
+}
 
 /// A started tool execution (image, clip, speech, ...).
 ///
@@ -50,6 +142,30 @@ impl ToolJob {
     pub async fn get(&self) -> Result<ExecutedTool, Error> {
         let id = ids::check("toolExecutionId", self.id())?;
         call!(self.runtime, GetToolExecutionInfo, |g| g.get_tool_execution_info(id))
+    }
+
+    /// Waits until the execution ends; see [`Wait`] for the options.
+    pub fn wait(&self) -> Wait<ToolJob> {
+        Wait::new(self.clone())
+    }
+
+    /// Waits with the defaults, then returns the outputs as hydrated files:
+    /// the `file` a result carries when its URLs are fresh, otherwise one
+    /// hydrate per output (through the hydration cache when it is on), all
+    /// at once.
+    pub async fn files(&self) -> Result<Vec<File>, Error> {
+        let done = self.wait().await?;
+        let files = Files::new(self.runtime.clone());
+        try_join_all(done.results.into_iter().map(|result| {
+            let files = files.clone();
+            async move {
+                match result.file {
+                    Some(file) => files.ensure_hydrated(file).await,
+                    None => files.get_hydrated(&result.file_id).await,
+                }
+            }
+        }))
+        .await
     }
 
     /// Asks the API to stop the execution; it ends as `cancelled`.
@@ -118,6 +234,11 @@ impl WorkflowJob {
         call!(self.runtime, GetWorkflowRun, |g| g.get_workflow_run(id))
     }
 
+    /// Waits until the run ends; see [`Wait`] for the options.
+    pub fn wait(&self) -> Wait<WorkflowJob> {
+        Wait::new(self.clone())
+    }
+
     /// Asks the API to stop the run; it ends as `cancelled`.
     #[doc(alias = "cancelWorkflowRun")]
     pub async fn cancel(&self) -> Result<StartWorkflowRunResponse, Error> {
@@ -160,6 +281,11 @@ impl ExportJob {
         let export = ids::check("exportId", &self.export_id)?;
         call!(self.runtime, GetProjectExport, |g| g
             .get_project_export(project, export))
+    }
+
+    /// Waits until the export ends; the result carries `download_url`.
+    pub fn wait(&self) -> Wait<ExportJob> {
+        Wait::new(self.clone())
     }
 
     pub(crate) async fn get_owned(self) -> Result<ProjectExport, Error> {
@@ -214,6 +340,11 @@ impl RemixJob {
     /// The remix action ids (`vg_rmix_...`), in request order.
     pub fn ids(&self) -> &[String] {
         &self.action_ids
+    }
+
+    /// Waits until every action of the job has ended and returns them all.
+    pub fn wait(&self) -> Wait<RemixJob> {
+        Wait::new(self.clone())
     }
 
     /// The current state of this job's actions, in the job's order. An id

@@ -1,0 +1,128 @@
+//! Waiting for a job to end: poll at an interval (jittered), ride out
+//! transient errors, report progress when it changes, give up at a deadline.
+
+use std::{
+    future::{Future, IntoFuture},
+    time::{Duration, Instant},
+};
+
+use crate::{api::BoxFuture, Error, JobFailure, TimeoutKind};
+
+/// Default time between polls.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(1500);
+/// Default longest wait.
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// Where a job stands after one poll.
+#[doc(hidden)]
+pub enum Polled<T> {
+    /// Still going, at this percentage.
+    Running(f64),
+    /// Ended well.
+    Done(T),
+    /// Ended `failed` or `cancelled`.
+    Failed(JobFailure),
+}
+
+/// A job that can be polled. Implemented by the job handles.
+pub trait Pollable: Clone + Send + Sync + 'static {
+    /// What a successful wait returns.
+    type Output: Send + 'static;
+
+    /// Fetches the job's state once.
+    #[doc(hidden)]
+    fn poll_once(&self) -> impl Future<Output = Result<Polled<Self::Output>, Error>> + Send;
+}
+
+type ProgressFn = Box<dyn FnMut(f64) + Send>;
+
+/// A wait for a job to end; set options, then `.await` it.
+///
+/// `failed` and `cancelled` end it with [`Error::JobFailed`]; a wait that
+/// outlasts its timeout ends with `Error::Timeout { kind: TimeoutKind::Wait }`.
+/// A poll that fails with a retryable error (429, 5xx, a dropped connection)
+/// does not end it: it waits (`Retry-After` first) and polls again. Dropping
+/// the future stops polling; the job goes on on the server.
+#[must_use = "a wait does nothing until awaited"]
+pub struct Wait<J: Pollable> {
+    job: J,
+    interval: Duration,
+    timeout: Duration,
+    on_progress: Option<ProgressFn>,
+}
+
+impl<J: Pollable> Wait<J> {
+    pub(crate) fn new(job: J) -> Self {
+        Wait {
+            job,
+            interval: DEFAULT_POLL_INTERVAL,
+            timeout: DEFAULT_WAIT_TIMEOUT,
+            on_progress: None,
+        }
+    }
+
+    /// Time between polls; default 1.5 s. Each wait is jittered by up to
+    /// ±10% so that many waiters do not poll in step.
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// Longest wait; default 1 hour.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Called with the progress percentage (0 to 100) whenever it changes.
+    pub fn on_progress(mut self, callback: impl FnMut(f64) + Send + 'static) -> Self {
+        self.on_progress = Some(Box::new(callback));
+        self
+    }
+
+    async fn run(mut self) -> Result<J::Output, Error> {
+        let deadline = Instant::now() + self.timeout;
+        let mut last_progress = None;
+        loop {
+            let pause = match self.job.poll_once().await {
+                Ok(Polled::Done(output)) => return Ok(output),
+                Ok(Polled::Failed(failure)) => return Err(Error::JobFailed(Box::new(failure))),
+                Ok(Polled::Running(percent)) => {
+                    if last_progress != Some(percent) {
+                        last_progress = Some(percent);
+                        if let Some(callback) = self.on_progress.as_mut() {
+                            callback(percent);
+                        }
+                    }
+                    jittered(self.interval)
+                }
+                // The call already retried per the client's policy (a 429
+                // holds back every poll of this client); the wait keeps
+                // going until its own deadline.
+                Err(error) if error.is_retryable() => jittered(self.interval),
+                Err(error) => return Err(error),
+            };
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::Timeout {
+                    kind: TimeoutKind::Wait,
+                    after: self.timeout,
+                });
+            }
+            // The last pause ends at the deadline, for one final look.
+            tokio::time::sleep(pause.min(left)).await;
+        }
+    }
+}
+
+fn jittered(interval: Duration) -> Duration {
+    interval.mul_f64(0.9 + 0.2 * fastrand::f64())
+}
+
+impl<J: Pollable> IntoFuture for Wait<J> {
+    type Output = Result<J::Output, Error>;
+    type IntoFuture = BoxFuture<Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}

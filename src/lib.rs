@@ -57,6 +57,7 @@ pub use api::{
         Files, SearchRequest,
     },
     jobs::{
+        many::{Listed, WaitMany},
         wait::{Pollable, Wait, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT},
         ExportJob, RemixJob, ToolJob, WorkflowJob,
     },

@@ -33,6 +33,15 @@ struct Script {
 }
 
 async fn scripted(states: Vec<(u16, Value)>) -> Script {
+    serve(move |path, n| {
+        assert!(path.starts_with(PATH), "unexpected request {path}");
+        states[n.min(states.len() - 1)].clone()
+    })
+    .await
+}
+
+/// A server answering request `n` (from 0) for `path` with `answer(path, n)`.
+async fn serve(answer: impl Fn(&str, usize) -> (u16, Value) + Send + Sync + 'static) -> Script {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     let polls = Arc::new(Mutex::new(0));
@@ -50,16 +59,14 @@ async fn scripted(states: Vec<(u16, Value)>) -> Script {
                     Ok(n) => request.extend_from_slice(&buffer[..n]),
                 }
             }
-            assert!(
-                request.starts_with(format!("GET {PATH} ").as_bytes()),
-                "unexpected request"
-            );
-            let index = {
+            let head = String::from_utf8_lossy(&request).into_owned();
+            let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
+            let n = {
                 let mut count = count.lock().unwrap();
                 *count += 1;
-                (*count - 1).min(states.len() - 1)
+                *count - 1
             };
-            let (status, body) = &states[index];
+            let (status, body) = answer(&path, n);
             let body = body.to_string();
             let response = format!(
                 "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -185,4 +192,104 @@ async fn a_404_ends_the_wait_at_once() {
     let err = bounded(job.wait().poll_interval(FAST)).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
     assert_eq!(*script.polls.lock().unwrap(), 1, "no poll after a non-retryable error");
+}
+
+fn execution_of(id: &str, status: &str) -> Value {
+    let mut body = execution(status, if status == "running" { 50.0 } else { 100.0 });
+    body["toolExecutionId"] = json!(id);
+    if status == "failed" {
+        body["error"] = json!({"message": "boom"});
+    }
+    body
+}
+
+#[tokio::test]
+async fn wait_many_sweeps_the_list_and_resolves_every_job_once_with_its_own_state() {
+    use futures_util::StreamExt;
+    let ids: Vec<String> = (0..10).map(|i| format!("vg_tool_{i}")).collect();
+    let listed = ids.clone();
+    let lists = Arc::new(Mutex::new(0));
+    let seen_lists = lists.clone();
+    let script = serve(move |path, _| {
+        assert!(
+            path.starts_with("/v1/tools/executions?"),
+            "only list sweeps expected, got {path}"
+        );
+        assert!(path.contains("limit=200"), "{path}");
+        let round = {
+            let mut lists = seen_lists.lock().unwrap();
+            *lists += 1;
+            *lists
+        };
+        // Round 1: all running; round 2: 0..5 succeed, 5 fails; round 3: the rest succeed.
+        let status = |i: usize| match (round, i) {
+            (1, _) => "running",
+            (2, 0..=4) | (3.., 0..=4) => "succeeded",
+            (_, 5) => "failed",
+            (2, _) => "running",
+            _ => "succeeded",
+        };
+        let page: Vec<Value> = listed
+            .iter()
+            .enumerate()
+            .map(|(i, id)| execution_of(id, status(i)))
+            .collect();
+        (
+            200,
+            json!({"toolExecutions": page, "hasMore": false, "nextCursor": null}),
+        )
+    })
+    .await;
+    let tools = client(&script).tools();
+    let mut jobs: Vec<String> = ids.clone();
+    jobs.push(ids[3].clone()); // a duplicate resolves once
+    let results: Vec<_> = bounded(tools.wait_many(jobs).poll_interval(FAST).collect::<Vec<_>>()).await;
+    assert_eq!(results.len(), 10, "each job exactly once");
+    for (id, result) in &results {
+        let index: usize = id.trim_start_matches("vg_tool_").parse().unwrap();
+        match (index, result) {
+            (5, Err(Error::JobFailed(failure))) => assert_eq!(failure.id, *id),
+            (5, other) => panic!("job 5 should have failed: {other:?}"),
+            (_, Ok(done)) => assert_eq!(
+                (done.tool_execution_id.as_str(), done.status.as_str()),
+                (id.as_str(), "succeeded")
+            ),
+            (_, Err(error)) => panic!("{id}: {error}"),
+        }
+    }
+    assert_eq!(*lists.lock().unwrap(), 3, "one list request per round, no per-job GETs");
+    assert_eq!(*script.polls.lock().unwrap(), 3);
+}
+
+#[tokio::test]
+async fn jobs_the_list_does_not_reach_are_polled_one_by_one() {
+    use futures_util::StreamExt;
+    let ids: Vec<String> = (0..5).map(|i| format!("vg_tool_{i}")).collect();
+    let script = serve(move |path, _| {
+        if path.starts_with("/v1/tools/executions?") {
+            // The newest page shows only jobs 0..4, all done.
+            let page: Vec<Value> = (0..4)
+                .map(|i| execution_of(&format!("vg_tool_{i}"), "succeeded"))
+                .collect();
+            (
+                200,
+                json!({"toolExecutions": page, "hasMore": false, "nextCursor": null}),
+            )
+        } else {
+            assert_eq!(path, "/v1/tools/executions/vg_tool_4");
+            (200, execution_of("vg_tool_4", "succeeded"))
+        }
+    })
+    .await;
+    let results: Vec<_> = bounded(
+        client(&script)
+            .tools()
+            .wait_many(&ids)
+            .poll_interval(FAST)
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(results.len(), 5);
+    assert!(results.iter().all(|(_, r)| r.is_ok()));
+    assert_eq!(*script.polls.lock().unwrap(), 2, "one sweep and one GET");
 }

@@ -2,6 +2,7 @@
 //! response, fetches the job's current state, cancels it where the API can,
 //! and waits for its end (wait.rs).
 
+pub(crate) mod many;
 pub(crate) mod wait;
 
 use std::fmt;
@@ -18,6 +19,7 @@ use crate::{
     },
     Error, File,
 };
+use many::Listed;
 use wait::{Pollable, Polled, Wait};
 
 /// A status as the API spells it, read the same for every kind of job.
@@ -43,6 +45,10 @@ fn polled<T>(
 }
 
 impl Pollable for ToolJob {
+    fn job_id(&self) -> &str {
+        self.id()
+    }
+
     type Output = ExecutedTool;
     async fn poll_once(&self) -> Result<Polled<ExecutedTool>, Error> {
         let tool = self.get().await?;
@@ -58,7 +64,35 @@ impl Pollable for ToolJob {
     }
 }
 
+impl Listed for ToolJob {
+    type Query = crate::generated::paging::ListToolExecutionsQuery;
+    fn item_id(item: &ExecutedTool) -> &str {
+        &item.tool_execution_id
+    }
+    fn classify(item: ExecutedTool) -> Polled<ExecutedTool> {
+        let (status, progress, error) = (item.status.to_string(), item.progress_percentage, item.error.clone());
+        let id = item.tool_execution_id.clone();
+        polled(JobKind::ToolExecution, &id, &status, progress, error, || item)
+    }
+}
+
+impl Listed for WorkflowJob {
+    type Query = crate::generated::paging::ListWorkflowRunsQuery;
+    fn item_id(item: &crate::types::WorkflowRun) -> &str {
+        &item.workflow_run_id
+    }
+    fn classify(item: crate::types::WorkflowRun) -> Polled<crate::types::WorkflowRun> {
+        let (status, progress, error) = (item.status.to_string(), item.progress_percentage, item.error.clone());
+        let id = item.workflow_run_id.clone();
+        polled(JobKind::WorkflowRun, &id, &status, progress, error, || item)
+    }
+}
+
 impl Pollable for WorkflowJob {
+    fn job_id(&self) -> &str {
+        self.id()
+    }
+
     type Output = crate::types::WorkflowRun;
     async fn poll_once(&self) -> Result<Polled<crate::types::WorkflowRun>, Error> {
         let run = self.get().await?;
@@ -75,6 +109,10 @@ impl Pollable for WorkflowJob {
 }
 
 impl Pollable for ExportJob {
+    fn job_id(&self) -> &str {
+        self.id()
+    }
+
     type Output = ProjectExport;
     async fn poll_once(&self) -> Result<Polled<ProjectExport>, Error> {
         let export = self.get().await?;
@@ -88,6 +126,10 @@ impl Pollable for ExportJob {
 }
 
 impl Pollable for RemixJob {
+    fn job_id(&self) -> &str {
+        &self.project_id
+    }
+
     type Output = Vec<RemixActionRun>;
     /// Done when every action of the job has ended (each with its own
     /// status); progress is their mean.
@@ -288,6 +330,15 @@ impl ExportJob {
         Wait::new(self.clone())
     }
 
+    /// Waits for the export (with the default wait), then streams the MP4 to
+    /// `dest` with the guarantees of [`Files::download`]: a temporary file
+    /// renamed into place only when complete, a size check against
+    /// `Content-Length`, `Range` resumes, a progress callback, and a fresh
+    /// `downloadUrl` from the API when the signed one has expired.
+    pub fn download(&self, dest: impl AsRef<std::path::Path>) -> crate::DownloadRequest {
+        crate::DownloadRequest::export(self.clone(), self.runtime.http.clone(), dest)
+    }
+
     pub(crate) async fn get_owned(self) -> Result<ProjectExport, Error> {
         self.get().await
     }
@@ -376,4 +427,18 @@ debug_job! {
     WorkflowJob { id, start }
     ExportJob { project_id, export_id }
     RemixJob { project_id, action_ids }
+}
+
+impl AsRef<str> for ToolJob {
+    /// The tool execution id, so jobs and ids mix in `wait_many`.
+    fn as_ref(&self) -> &str {
+        self.id()
+    }
+}
+
+impl AsRef<str> for WorkflowJob {
+    /// The workflow run id, so jobs and ids mix in `wait_many`.
+    fn as_ref(&self) -> &str {
+        self.id()
+    }
 }

@@ -29,6 +29,10 @@ pub trait Pollable: Clone + Send + Sync + 'static {
     /// What a successful wait returns.
     type Output: Send + 'static;
 
+    /// The job's id, as the API returned it.
+    #[doc(hidden)]
+    fn job_id(&self) -> &str;
+
     /// Fetches the job's state once.
     #[doc(hidden)]
     fn poll_once(&self) -> impl Future<Output = Result<Polled<Self::Output>, Error>> + Send;
@@ -115,7 +119,7 @@ impl<J: Pollable> Wait<J> {
     }
 }
 
-fn jittered(interval: Duration) -> Duration {
+pub(crate) fn jittered(interval: Duration) -> Duration {
     interval.mul_f64(0.9 + 0.2 * fastrand::f64())
 }
 

@@ -12,7 +12,12 @@ use http::{header, StatusCode};
 use tokio::io::{AsyncSeekExt, AsyncWriteExt, BufWriter};
 
 use super::{storage_error, Progress, ProgressFn};
-use crate::{api::files::Files, error::TimeoutKind, Error, File, Rendition};
+use crate::{
+    api::{files::Files, jobs::ExportJob},
+    error::TimeoutKind,
+    types::ProjectExport,
+    Error, File, Rendition,
+};
 
 /// Longest silence from the storage server before a download attempt is abandoned.
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -36,8 +41,8 @@ pub struct Downloaded {
 /// A download; set options, then `.await` it (or call [`send`](Self::send)).
 #[must_use = "a download does nothing until awaited"]
 pub struct DownloadRequest {
-    files: Files,
-    file_id: String,
+    source: Source,
+    http: reqwest::Client,
     dest: PathBuf,
     rendition: Rendition,
     progress: Option<ProgressFn>,
@@ -48,7 +53,7 @@ pub struct DownloadRequest {
 impl std::fmt::Debug for DownloadRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DownloadRequest")
-            .field("file_id", &self.file_id)
+            .field("source", &self.source)
             .field("dest", &self.dest)
             .field("rendition", &self.rendition)
             .field("read_timeout", &self.read_timeout)
@@ -67,9 +72,31 @@ impl Files {
     /// with `Range` where the server supports it. Memory use does not depend
     /// on the file's size.
     pub fn download(&self, file_id: impl Into<String>, dest: impl AsRef<Path>) -> DownloadRequest {
+        DownloadRequest::new(
+            Source::File {
+                files: self.clone(),
+                file_id: file_id.into(),
+            },
+            self.runtime.http.clone(),
+            dest,
+        )
+    }
+}
+
+/// Where a download's signed URL comes from.
+#[derive(Debug)]
+enum Source {
+    /// A stored file's rendition, hydrated when needed.
+    File { files: Files, file_id: String },
+    /// A finished project export's `downloadUrl`.
+    Export(ExportJob),
+}
+
+impl DownloadRequest {
+    fn new(source: Source, http: reqwest::Client, dest: impl AsRef<Path>) -> Self {
         DownloadRequest {
-            files: self.clone(),
-            file_id: file_id.into(),
+            source,
+            http,
             dest: dest.as_ref().to_path_buf(),
             rendition: Rendition::Download,
             progress: None,
@@ -77,10 +104,38 @@ impl Files {
             max_resumes: DEFAULT_MAX_RESUMES,
         }
     }
-}
 
-impl DownloadRequest {
+    pub(crate) fn export(job: ExportJob, http: reqwest::Client, dest: impl AsRef<Path>) -> Self {
+        DownloadRequest::new(Source::Export(job), http, dest)
+    }
+
+    /// The URL to start with, and the size it should have when known.
+    async fn first_url(&self) -> Result<(String, Option<u64>), Error> {
+        match &self.source {
+            Source::File { files, file_id } => {
+                let file = files.get_hydrated(file_id).await?;
+                let expected = file
+                    .source(self.rendition)
+                    .and_then(|s| s.file_bytes)
+                    .and_then(|n| u64::try_from(n).ok());
+                Ok((ready_url(&file, self.rendition)?, expected))
+            }
+            Source::Export(job) => Ok((export_url(job.wait().await?)?, None)),
+        }
+    }
+
+    /// A fresh URL after the last one expired (403).
+    async fn fresh_url(&self) -> Result<String, Error> {
+        match &self.source {
+            Source::File { files, file_id } => {
+                files.invalidate(file_id).await;
+                ready_url(&files.hydrate(file_id).await?, self.rendition)
+            }
+            Source::Export(job) => export_url(job.get().await?),
+        }
+    }
     /// Which rendition to fetch: download (default), preview or thumbnail.
+    /// (An export has one MP4: this does not apply.)
     pub fn rendition(mut self, rendition: Rendition) -> Self {
         self.rendition = rendition;
         self
@@ -110,12 +165,7 @@ impl DownloadRequest {
 
     /// Runs the download.
     pub async fn send(self) -> Result<Downloaded, Error> {
-        let file = self.files.get_hydrated(&self.file_id).await?;
-        let mut url = ready_url(&file, self.rendition)?;
-        let expected = file
-            .source(self.rendition)
-            .and_then(|s| s.file_bytes)
-            .and_then(|n| u64::try_from(n).ok());
+        let (mut url, expected) = self.first_url().await?;
 
         let dir = match self.dest.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -132,7 +182,7 @@ impl DownloadRequest {
             .map_err(|e| Error::io("opening the temporary file", e))?;
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(handle));
 
-        let http = self.files.runtime.http.clone();
+        let http = self.http.clone();
         let mut state = Transfer {
             done: 0,
             total: None,
@@ -189,8 +239,7 @@ impl DownloadRequest {
                 StatusCode::FORBIDDEN if state.rehydrations == 0 => {
                     // Signed URLs expire; a fresh one picks up where we are.
                     state.rehydrations += 1;
-                    self.files.invalidate(&self.file_id).await;
-                    url = ready_url(&self.files.hydrate(&self.file_id).await?, self.rendition)?;
+                    url = self.fresh_url().await?;
                     continue;
                 }
                 status => {
@@ -353,4 +402,17 @@ fn content_range(response: &reqwest::Response) -> Option<(u64, Option<u64>)> {
     let (range, total) = value.strip_prefix("bytes ")?.split_once('/')?;
     let start = range.split_once('-')?.0.trim().parse().ok()?;
     Some((start, total.trim().parse().ok()))
+}
+
+/// The signed MP4 URL of a finished export.
+fn export_url(export: ProjectExport) -> Result<String, Error> {
+    export
+        .download_url
+        .filter(|url| !url.is_empty())
+        .ok_or_else(|| Error::Protocol {
+            message: format!(
+                "export {} of project {} succeeded without a downloadUrl",
+                export.export_id, export.project_id
+            ),
+        })
 }

@@ -26,6 +26,8 @@ pub const BASE_URL_ENV: &str = "VIDEOGEN_BASE_URL";
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(120);
+/// Poll interval of waits on a [`webhook_driven`](ClientBuilder::webhook_driven) client.
+pub const WEBHOOK_DRIVEN_POLL_INTERVAL: Duration = Duration::from_secs(60);
 
 /// A VideoGen API client.
 ///
@@ -126,6 +128,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     cache_entries: Option<u64>,
     hydration_margin: Option<Duration>,
+    webhook_driven: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -141,6 +144,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("hydration_cache", &self.cache_entries)
             .field("hydration_margin", &self.hydration_margin)
+            .field("webhook_driven", &self.webhook_driven)
             .finish()
     }
 }
@@ -240,6 +244,15 @@ impl ClientBuilder {
         self
     }
 
+    /// For services that receive VideoGen's webhooks and hand each event to
+    /// [`Client::deliver`]: waits then end as soon as their job's event
+    /// arrives, and poll only as a slow fallback (every 60 s unless a wait
+    /// sets its own interval). Off by default.
+    pub fn webhook_driven(mut self, driven: bool) -> Self {
+        self.webhook_driven = driven;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let key = self.api_key.as_deref().map(str::trim).unwrap_or_default();
@@ -275,6 +288,11 @@ impl ClientBuilder {
             attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             call_timeout: self.call_timeout.unwrap_or(DEFAULT_CALL_TIMEOUT),
             hydration_margin: self.hydration_margin.unwrap_or(crate::DEFAULT_EXPIRY_MARGIN),
+            poll_interval: if self.webhook_driven {
+                WEBHOOK_DRIVEN_POLL_INTERVAL
+            } else {
+                crate::DEFAULT_POLL_INTERVAL
+            },
         };
         let cache = self
             .cache_entries
@@ -289,6 +307,7 @@ impl ClientBuilder {
                 config,
                 backoff,
                 cache,
+                wakers: Default::default(),
             }),
         })
     }

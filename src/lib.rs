@@ -69,7 +69,7 @@ pub use api::{
     workflows::Workflows,
     BoxFuture,
 };
-pub use client::{Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, WEBHOOK_DRIVEN_POLL_INTERVAL};
 pub use error::{ApiFailure, Error, JobFailure, JobKind, TimeoutKind};
 pub use file::{Rendition, DEFAULT_EXPIRY_MARGIN};
 pub use nullable::Nullable;

@@ -6,6 +6,7 @@ pub(crate) mod call;
 pub(crate) mod hooks;
 pub(crate) mod ids;
 pub(crate) mod paging;
+pub(crate) mod wakers;
 
 use std::{fmt, ops::Deref, sync::Arc, time::Duration};
 
@@ -16,9 +17,9 @@ use hooks::Backoff;
 
 /// A cheap handle on the shared state; every API handle holds one.
 #[derive(Clone)]
-pub(crate) struct Runtime(Arc<Shared>);
+pub struct Runtime(Arc<Shared>);
 
-pub(crate) struct Shared {
+pub struct Shared {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     /// `Bearer <key>`, marked sensitive so it never shows in `Debug`.
@@ -27,6 +28,8 @@ pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) backoff: Backoff,
     pub(crate) cache: Option<HydrationCache>,
+    /// Waits in progress, by job id, so a delivered webhook can end them.
+    pub(crate) wakers: wakers::Wakers,
 }
 
 /// Settings fixed at build time.
@@ -36,6 +39,8 @@ pub(crate) struct Config {
     pub(crate) attempt_timeout: Duration,
     pub(crate) call_timeout: Duration,
     pub(crate) hydration_margin: Duration,
+    /// Default poll interval of waits (longer when webhooks drive them).
+    pub(crate) poll_interval: Duration,
 }
 
 impl Runtime {

@@ -9,12 +9,16 @@ use std::{
     time::{Duration, Instant},
 };
 
-use futures_util::{stream, Stream, StreamExt};
+use std::sync::Arc;
 
-use super::wait::{jittered, Pollable, Polled, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT};
+use futures_util::{stream, Stream, StreamExt};
+use tokio::sync::Notify;
+
+use super::wait::{jittered, Pollable, Polled, DEFAULT_WAIT_TIMEOUT};
 use crate::{
     runtime::{
         paging::{ListRequest, Paged},
+        wakers::Registration,
         Runtime,
     },
     Error, TimeoutKind,
@@ -54,7 +58,12 @@ pub struct WaitMany<J: Listed> {
 impl<J: Listed> WaitMany<J> {
     pub(crate) fn new(runtime: Runtime, jobs: Vec<J>) -> Self {
         WaitMany {
-            config: Some((runtime, jobs, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT)),
+            config: Some((
+                runtime.clone(),
+                jobs,
+                runtime.config.poll_interval,
+                DEFAULT_WAIT_TIMEOUT,
+            )),
             inner: None,
         }
     }
@@ -95,6 +104,9 @@ impl<J: Listed> Stream for WaitMany<J> {
 
 struct State<J: Listed> {
     runtime: Runtime,
+    wake: Arc<Notify>,
+    /// A delivered webhook for any waiting job starts the next round at once.
+    _registered: Registration,
     pending: HashMap<String, J>,
     ready: VecDeque<Item<J>>,
     interval: Duration,
@@ -114,8 +126,12 @@ fn run<J: Listed>(
         // The same id twice resolves once.
         pending.entry(job.job_id().to_owned()).or_insert(job);
     }
+    let wake = Arc::new(Notify::new());
+    let _registered = runtime.register_wait(pending.keys().cloned().collect(), wake.clone());
     let state = State {
         runtime,
+        wake,
+        _registered,
         pending,
         ready: VecDeque::new(),
         interval,
@@ -146,7 +162,10 @@ fn run<J: Listed>(
                     }
                     continue;
                 }
-                tokio::time::sleep(jittered(state.interval).min(left)).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(jittered(state.interval).min(left)) => {}
+                    _ = state.wake.notified() => {}
+                }
             }
             state.first = false;
             round(&mut state).await;

@@ -49,6 +49,10 @@ impl Pollable for ToolJob {
         self.id()
     }
 
+    fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
     type Output = ExecutedTool;
     async fn poll_once(&self) -> Result<Polled<ExecutedTool>, Error> {
         let tool = self.get().await?;
@@ -93,6 +97,10 @@ impl Pollable for WorkflowJob {
         self.id()
     }
 
+    fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
     type Output = crate::types::WorkflowRun;
     async fn poll_once(&self) -> Result<Polled<crate::types::WorkflowRun>, Error> {
         let run = self.get().await?;
@@ -113,6 +121,10 @@ impl Pollable for ExportJob {
         self.id()
     }
 
+    fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
     type Output = ProjectExport;
     async fn poll_once(&self) -> Result<Polled<ProjectExport>, Error> {
         let export = self.get().await?;
@@ -128,6 +140,10 @@ impl Pollable for ExportJob {
 impl Pollable for RemixJob {
     fn job_id(&self) -> &str {
         &self.project_id
+    }
+
+    fn runtime(&self) -> &Runtime {
+        &self.runtime
     }
 
     type Output = Vec<RemixActionRun>;

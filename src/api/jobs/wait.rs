@@ -3,10 +3,13 @@
 
 use std::{
     future::{Future, IntoFuture},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
-use crate::{api::BoxFuture, Error, JobFailure, TimeoutKind};
+use tokio::sync::Notify;
+
+use crate::{api::BoxFuture, runtime::Runtime, Error, JobFailure, TimeoutKind};
 
 /// Default time between polls.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(1500);
@@ -33,6 +36,10 @@ pub trait Pollable: Clone + Send + Sync + 'static {
     #[doc(hidden)]
     fn job_id(&self) -> &str;
 
+    /// The client state the job polls through.
+    #[doc(hidden)]
+    fn runtime(&self) -> &Runtime;
+
     /// Fetches the job's state once.
     #[doc(hidden)]
     fn poll_once(&self) -> impl Future<Output = Result<Polled<Self::Output>, Error>> + Send;
@@ -58,15 +65,16 @@ pub struct Wait<J: Pollable> {
 impl<J: Pollable> Wait<J> {
     pub(crate) fn new(job: J) -> Self {
         Wait {
+            interval: job.runtime().config.poll_interval,
             job,
-            interval: DEFAULT_POLL_INTERVAL,
             timeout: DEFAULT_WAIT_TIMEOUT,
             on_progress: None,
         }
     }
 
-    /// Time between polls; default 1.5 s. Each wait is jittered by up to
-    /// ±10% so that many waiters do not poll in step.
+    /// Time between polls; default 1.5 s (60 s on a client built with
+    /// [`webhook_driven`](crate::ClientBuilder::webhook_driven)). Each wait is
+    /// jittered by up to ±10% so that many waiters do not poll in step.
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.interval = interval;
         self
@@ -86,6 +94,12 @@ impl<J: Pollable> Wait<J> {
 
     async fn run(mut self) -> Result<J::Output, Error> {
         let deadline = Instant::now() + self.timeout;
+        // A webhook delivered to the client wakes this wait at once.
+        let wake = Arc::new(Notify::new());
+        let _registered = self
+            .job
+            .runtime()
+            .register_wait(vec![self.job.job_id().to_owned()], wake.clone());
         let mut last_progress = None;
         loop {
             let pause = match self.job.poll_once().await {
@@ -114,7 +128,10 @@ impl<J: Pollable> Wait<J> {
                 });
             }
             // The last pause ends at the deadline, for one final look.
-            tokio::time::sleep(pause.min(left)).await;
+            tokio::select! {
+                _ = tokio::time::sleep(pause.min(left)) => {}
+                _ = wake.notified() => {}
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ mod retry;
 #[cfg(feature = "schemars")]
 pub mod schema;
 mod transfer;
+pub mod webhooks;
 
 /// Code generated from `spec/openapi.yaml` by `cargo xtask regen`. Not edited
 /// by hand, not formatted by rustfmt (its layout is the generator's).

@@ -629,6 +629,75 @@ fn verify_signature_uses_the_system_clock() {
     v.verify_signature(&signed(now - 3600, BODY), BODY).unwrap();
 }
 
+// ---------------------------------------------------------------------------
+// No heap allocation while verifying: counted per thread by a wrapping allocator.
+
+struct CountingAlloc;
+
+thread_local! {
+    static ALLOCATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn count_allocation() {
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: defers every call to the system allocator unchanged; only counts.
+unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        count_allocation();
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        count_allocation();
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAlloc = CountingAlloc;
+
+#[test]
+fn verifying_allocates_nothing() {
+    let v = verifier();
+    let body = vec![b'x'; 2048];
+    let good = signed(TS, &body);
+    let second = headers(
+        ID,
+        TS.to_string(),
+        format!("v1,{} v2,x {}", "A".repeat(44), v.sign(ID, TS, &body)),
+    );
+    let forged = headers(
+        ID,
+        TS.to_string(),
+        Verifier::new(OTHER_SECRET).unwrap().sign(ID, TS, &body),
+    );
+    let stale = signed(TS - 1000, &body);
+    let mut missing = good.clone();
+    missing.remove("webhook-signature");
+    let now = at(TS);
+    let before = ALLOCATIONS.with(|n| n.get());
+    drop(std::hint::black_box(vec![0u8; 16]));
+    assert_eq!(ALLOCATIONS.with(|n| n.get()) - before, 1, "the counter counts");
+    for (name, headers) in [
+        ("valid", &good),
+        ("second", &second),
+        ("forged", &forged),
+        ("stale", &stale),
+        ("missing", &missing),
+    ] {
+        let before = ALLOCATIONS.with(|n| n.get());
+        let result = v.verify_signature_at(headers, &body, now);
+        let after = ALLOCATIONS.with(|n| n.get());
+        assert_eq!(result.is_ok(), name == "valid" || name == "second", "{name}");
+        drop(result);
+        assert_eq!(after - before, 0, "{name}: verify_signature_at allocated");
+    }
+}
+
 #[test]
 fn shareable_across_threads() {
     fn check<T: Send + Sync + 'static>() {}

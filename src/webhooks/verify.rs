@@ -55,7 +55,7 @@ const SIGNATURE_B64_LEN: usize = 44;
 /// assert_eq!(verified.id(), "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"); // dedupe on this
 /// assert_eq!(verified.body(), body); // now safe to parse
 ///
-/// // One changed byte and it is refused, saying which check failed.
+/// // Any other body (or id, or timestamp) is refused, saying which check failed.
 /// let err = verifier.verify_signature(&headers, br#"{"type":"file.upload.failed"}"#).unwrap_err();
 /// assert!(matches!(err, VerifyError::NoMatchingSignature { .. }));
 /// # Ok::<(), VerifyError>(())

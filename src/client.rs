@@ -14,6 +14,7 @@ use crate::{
     error::Error,
     retry::RetryPolicy,
     runtime::{hooks::Backoff, Config, Runtime, Shared},
+    webhooks::Event,
 };
 
 /// The production API.
@@ -107,6 +108,36 @@ impl Client {
     /// The account behind the key.
     pub fn account(&self) -> Account {
         Account::new(self.runtime.clone())
+    }
+
+    /// Hands a verified webhook event to the client: a `wait()` or
+    /// `wait_many` on its job looks at once instead of at its next interval,
+    /// and the hydrated files the event carries go into the hydration cache
+    /// (when it is on). Returns whether a wait was waiting for it.
+    ///
+    /// ```no_run
+    /// # async fn handle(client: videogen::Client, verifier: videogen::webhooks::Verifier,
+    /// #                 headers: http::HeaderMap, body: bytes::Bytes) -> Result<(), videogen::webhooks::VerifyError> {
+    /// let event = verifier.verify(&headers, &body)?;
+    /// client.deliver(&event).await;
+    /// # Ok(()) }
+    /// ```
+    pub async fn deliver(&self, event: &Event) -> bool {
+        let files = self.files();
+        match event {
+            Event::ToolExecution { payload, .. } => {
+                for file in payload.results.iter().filter_map(|r| r.file.as_ref()) {
+                    files.remember(file).await;
+                }
+                self.runtime.wakers.wake(&payload.tool_execution_id)
+            }
+            Event::WorkflowRun { payload, .. } => self.runtime.wakers.wake(&payload.workflow_run_id),
+            Event::File { payload, .. } => {
+                files.remember(&payload.file).await;
+                false
+            }
+            _ => false,
+        }
     }
 
     /// The base URL requests go to.

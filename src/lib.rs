@@ -20,6 +20,7 @@ mod client;
 
 #[cfg(feature = "schemars")]
 pub mod schema;
+pub mod webhooks;
 
 /// Code generated from `spec/openapi.yaml` by `cargo xtask regen`. Not edited
 /// by hand, not formatted by rustfmt (its layout is the generator's).

@@ -293,3 +293,47 @@ async fn jobs_the_list_does_not_reach_are_polled_one_by_one() {
     assert!(results.iter().all(|(_, r)| r.is_ok()));
     assert_eq!(*script.polls.lock().unwrap(), 2, "one sweep and one GET");
 }
+
+#[tokio::test]
+async fn a_delivered_webhook_ends_a_webhook_driven_wait_at_once() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let finished = Arc::new(AtomicBool::new(false));
+    let state = finished.clone();
+    let script = serve(move |_, _| {
+        let status = if state.load(Ordering::SeqCst) {
+            "succeeded"
+        } else {
+            "running"
+        };
+        (200, execution(status, 50.0))
+    })
+    .await;
+    let client = videogen::Client::builder()
+        .api_key("k")
+        .base_url(&script.base_url)
+        .disable_retries()
+        .webhook_driven(true)
+        .build()
+        .unwrap();
+    let waiting = tokio::spawn(std::future::IntoFuture::into_future(client.tools().job(ID).wait()));
+    while *script.polls.lock().unwrap() == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    finished.store(true, Ordering::SeqCst);
+    let body = json!({"event": "tool_execution.succeeded", "toolExecutionId": ID, "occurredAt": 1, "toolType": "X"});
+    let event = videogen::webhooks::Event::parse("msg_1", body.to_string().as_bytes()).unwrap();
+    let started = std::time::Instant::now();
+    assert!(client.deliver(&event).await, "a wait was registered for the job");
+    let done = bounded(async { waiting.await.unwrap() }).await.unwrap();
+    assert_eq!(done.status.as_str(), "succeeded");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "ended by the event, not the 60 s fallback poll"
+    );
+    assert_eq!(
+        *script.polls.lock().unwrap(),
+        2,
+        "the first poll, then one look after the event"
+    );
+    assert!(!client.deliver(&event).await, "nothing waits any more");
+}

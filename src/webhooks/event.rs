@@ -20,15 +20,15 @@ pub enum Event {
     ToolExecution {
         /// The delivery's `webhook-id`.
         id: String,
-        /// The payload.
-        payload: ToolExecutionWebhookPayload,
+        /// The payload (boxed: payloads differ a lot in size).
+        payload: Box<ToolExecutionWebhookPayload>,
     },
     /// A workflow run ended (`workflow_run.succeeded`, `.failed`, `.cancelled`).
     WorkflowRun {
         /// The delivery's `webhook-id`.
         id: String,
         /// The payload.
-        payload: WorkflowRunWebhookPayload,
+        payload: Box<WorkflowRunWebhookPayload>,
     },
     /// Something happened to an uploaded file (`file.upload.completed`,
     /// `file.playback_ready`, ...); the payload carries the hydrated file.
@@ -36,7 +36,7 @@ pub enum Event {
         /// The delivery's `webhook-id`.
         id: String,
         /// The payload.
-        payload: FileUploadWebhookPayload,
+        payload: Box<FileUploadWebhookPayload>,
     },
     /// An event this version of the crate does not know, kept as sent.
     Unknown {

@@ -16,6 +16,9 @@
 //!
 //! See [`Verifier`] for an example and [`VerifyError`] for the checks.
 
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod error;
 mod event;
 #[cfg(test)]

@@ -12,7 +12,7 @@
 pub mod schema;
 pub mod types;
 
-use std::{future::Future, num::NonZeroU64, path::PathBuf, pin::Pin, sync::Arc, time::Duration};
+use std::{fmt, future::Future, num::NonZeroU64, path::PathBuf, pin::Pin, sync::Arc, time::Duration};
 
 use futures_util::TryStreamExt;
 use serde::Serialize;
@@ -251,18 +251,23 @@ pub fn canonical(value: &Value) -> Value {
 // ---------------------------------------------------------------------------
 // Turning what the handles return into the documented JSON.
 
-/// Through text, as a service would pass it on (an `f32` prints short there).
-fn to_json<T: Serialize>(value: T) -> Result<Value, Error> {
+/// The value as JSON, through text as a service would pass it on (an `f32`
+/// prints short there). Its `Debug` form is written too, as a log line
+/// would: that must not fail either.
+fn to_json<T: Serialize + fmt::Debug>(value: T) -> Result<Value, Error> {
+    let _ = format!("{value:?}");
     let text = serde_json::to_string(&value).expect("our types serialize");
     Ok(serde_json::from_str(&text).unwrap())
 }
 
 fn tool_job(job: ToolJob) -> Result<Value, Error> {
+    let _ = format!("{job:?}");
     assert_eq!(job.id(), job.start_response().tool_execution_id, "ToolJob::id");
     to_json(job.start_response())
 }
 
 fn workflow_job(job: WorkflowJob) -> Result<Value, Error> {
+    let _ = format!("{job:?}");
     let start = job.start_response().expect("a started job keeps its start response");
     assert_eq!(job.id(), start.workflow_run_id, "WorkflowJob::id");
     assert_eq!(
@@ -280,6 +285,7 @@ fn workflow_job(job: WorkflowJob) -> Result<Value, Error> {
 }
 
 fn export_job(job: ExportJob, project_id: &str) -> Result<Value, Error> {
+    let _ = format!("{job:?}");
     assert_eq!(
         job.project_id(),
         project_id,
@@ -289,6 +295,7 @@ fn export_job(job: ExportJob, project_id: &str) -> Result<Value, Error> {
 }
 
 fn remix_job(job: RemixJob) -> Result<Value, Error> {
+    let _ = format!("{job:?}");
     Ok(json!({
         "projectId": job.project_id(),
         "projectUrl": job.project_url(),
@@ -300,7 +307,7 @@ fn remix_job(job: RemixJob) -> Result<Value, Error> {
 /// shaped as that page.
 async fn all<Q: Paged>(request: ListRequest<Q>, items_key: &str) -> Result<Value, Error>
 where
-    Q::Item: Serialize,
+    Q::Item: Serialize + fmt::Debug,
 {
     let items: Vec<Q::Item> = request.all().try_collect().await?;
     Ok(json!({ items_key: to_json(items)?, "hasMore": false, "nextCursor": null }))

@@ -12,15 +12,19 @@
 # PRISM_VERSION (5.14.2: the newest that runs on Node.js 20), PRISM_PREFIX
 # (where npm installs it; default ~/.cache/videogen-prism), VIDEOGEN_PUBLISHED_SPEC
 # (the document; default ../shared/published/videogen-openapi.json),
-# VIDEOGEN_PRISM_ROUNDS (calls per operation, default 5).
+# VIDEOGEN_PRISM_ROUNDS (calls per operation, default 5), VIDEOGEN_PRISM_BUDGET_SECS
+# (the test's own bound on its calls, default 240).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+script="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$script")/.."
 
+# The whole script runs under `timeout`, which signals its whole process
+# group (cargo, the test, Prism) when the time is up.
 if [ -z "${VIDEOGEN_PRISM_SH_BOUNDED:-}" ]; then
     export VIDEOGEN_PRISM_SH_BOUNDED=1
     limit="${PRISM_SCRIPT_TIMEOUT:-300}"
     status=0
-    timeout --kill-after=15 "$limit" bash "$0" "$@" || status=$?
+    timeout --kill-after=15 "$limit" bash "$script" "$@" || status=$?
     if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
         echo "prism.sh: gave up after ${limit}s (PRISM_SCRIPT_TIMEOUT)" >&2
     fi

@@ -420,6 +420,14 @@ async fn every_operation_against_prism() {
     assert!(refused.headers().contains_key("sl-violations"));
     proxy.take();
 
+    // The whole run is bounded too (each call already is, by CALL_LIMIT).
+    let budget = Duration::from_secs(
+        std::env::var("VIDEOGEN_PRISM_BUDGET_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(240),
+    );
+    let started = std::time::Instant::now();
     let mut failures = Vec::new();
     let mut lines = Vec::new();
     let mut noted: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
@@ -431,6 +439,13 @@ async fn every_operation_against_prism() {
         let (mut passed, mut made) = (0, 0);
         for (name, call) in &case.calls {
             for round in 0..rounds {
+                assert!(
+                    started.elapsed() < budget,
+                    "the Prism run passed its budget of {budget:?} (VIDEOGEN_PRISM_BUDGET_SECS) at {} via {name}; \
+                     failures so far:\n{}",
+                    op.id(),
+                    failures.join("\n")
+                );
                 made += 1;
                 let result = run_catching(call, &client, &ids).await;
                 let seen = proxy.take();

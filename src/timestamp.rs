@@ -67,7 +67,7 @@ impl Timestamp {
 
     /// This instant, to be written as RFC 3339 text.
     pub fn rfc3339(at: SystemTime) -> Timestamp {
-        let text = humantime::format_rfc3339_millis(at).to_string();
+        let text = format_rfc3339_millis(at);
         Timestamp {
             at,
             form: Form::Text(text.into()),
@@ -88,31 +88,139 @@ impl Timestamp {
     }
 }
 
-/// `Z` is handled by humantime; an explicit offset is applied here.
+/// RFC 3339 `date-time`: years 0000 to 9999, `T`, `t` or a space between
+/// date and time, an optional fraction, and `Z`, `z` or `±hh:mm`. A leap
+/// second (`:60`) reads as the last second of its minute.
 fn parse_rfc3339(text: &str) -> Option<SystemTime> {
-    if let Ok(at) = humantime::parse_rfc3339(text) {
-        return Some(at);
-    }
-    let split = text.len().checked_sub(6)?;
-    let (local, offset) = (text.get(..split)?, text.get(split..)?);
-    let sign = match offset.as_bytes().first()? {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let (hours, minutes) = offset[1..].split_once(':')?;
-    let (hours, minutes): (u64, u64) = (hours.parse().ok()?, minutes.parse().ok()?);
-    if hours > 23 || minutes > 59 {
+    let bytes = text.as_bytes();
+    if bytes.len() < 20
+        || bytes[4] != b'-'
+        || bytes[7] != b'-'
+        || !matches!(bytes[10], b'T' | b't' | b' ')
+        || bytes[13] != b':'
+        || bytes[16] != b':'
+    {
         return None;
     }
-    let shift = Duration::from_secs(hours * 3600 + minutes * 60);
-    let local = humantime::parse_rfc3339(&format!("{local}Z")).ok()?;
-    // `+02:00` is ahead of UTC: subtract to get UTC.
-    if sign > 0 {
-        local.checked_sub(shift)
-    } else {
-        local.checked_add(shift)
+    let number = |from: usize, to: usize| -> Option<i64> {
+        let digits = text.get(from..to)?;
+        digits
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| digits.parse().ok())?
+    };
+    let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
+        return None;
     }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut rest = &text[19..];
+    let mut nanos = 0u32;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        for (place, digit) in fraction.bytes().take(digits.min(9)).enumerate() {
+            nanos += u32::from(digit - b'0') * 10u32.pow(8 - place as u32);
+        }
+        rest = &fraction[digits..];
+    }
+    let offset = match rest.as_bytes() {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (hours, minutes) = (
+                number(text.len() - 5, text.len() - 3)?,
+                number(text.len() - 2, text.len())?,
+            );
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let offset = hours * 3600 + minutes * 60;
+            if *sign == b'+' {
+                offset
+            } else {
+                -offset
+            }
+        }
+        _ => return None,
+    };
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second.min(59) - offset;
+    let whole = Duration::from_secs(seconds.unsigned_abs());
+    let at = if seconds >= 0 {
+        UNIX_EPOCH.checked_add(whole)?
+    } else {
+        UNIX_EPOCH.checked_sub(whole)?
+    };
+    at.checked_add(Duration::from_nanos(u64::from(nanos)))
+}
+
+/// RFC 3339 text of an instant, in UTC with milliseconds (any instant from
+/// year 0000 to 9999; outside that, Unix seconds).
+fn format_rfc3339_millis(at: SystemTime) -> String {
+    let (seconds, millis) = match at.duration_since(UNIX_EPOCH) {
+        Ok(after) => (after.as_secs() as i64, after.subsec_millis() as i64),
+        Err(before) => {
+            let before = before.duration();
+            let (whole, millis) = (before.as_secs() as i64, before.subsec_millis() as i64);
+            if millis == 0 {
+                (-whole, 0)
+            } else {
+                (-whole - 1, 1000 - millis)
+            }
+        }
+    };
+    let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) {
+        return format!("{seconds}.{millis:03}");
+    }
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        second_of_day / 3600,
+        second_of_day % 3600 / 60,
+        second_of_day % 60
+    )
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The date of a day count since 1970-01-01 (the inverse of `days_from_civil`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 impl From<SystemTime> for Timestamp {
@@ -172,7 +280,7 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.form {
             Form::Text(text) => f.write_str(text),
-            Form::Seconds(_) => write!(f, "{}", humantime::format_rfc3339_millis(self.at)),
+            Form::Seconds(_) => f.write_str(&format_rfc3339_millis(self.at)),
         }
     }
 }

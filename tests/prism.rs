@@ -181,61 +181,12 @@ fn prism_url() -> Option<String> {
 enum Outcome {
     /// Prism accepted the request and the answer decoded.
     Passed,
-    /// The answer hit a client bug that is reported and understood (see
-    /// `known_client_bug`); the rest of the answer decodes.
-    KnownClientBug(&'static str),
     /// Prism's random answer contradicts the document's prose, and the client
     /// refused it as documented (see `incoherent_page`).
     IncoherentAnswer(&'static str),
     /// Anything else: a test failure, with everything Prism said.
     Failed(String),
 }
-
-/// Client bugs this test knows (reported; remove an entry once fixed).
-///
-/// `Timestamp` parses RFC 3339 text with `humantime::parse_rfc3339`, which
-/// only takes years 1970 to 9999: a schema-valid `format: date-time` before
-/// 1970 (Prism's faker draws years from about 1890 to 1969) fails the whole
-/// answer. To keep checking everything else, such an answer is decoded again
-/// with those years moved to 2000; it must then decode.
-const PRE_1970_DATE_TIME: &str = "Timestamp rejects RFC 3339 date-times before 1970";
-
-/// Moves every RFC 3339 date-time before 1970 to the year 2000 (a leap year,
-/// so every date stays valid); `None` if there was none.
-fn without_pre_1970_dates(value: &Value) -> Option<Value> {
-    fn walk(value: &mut Value, changed: &mut bool) {
-        match value {
-            Value::String(text) => {
-                let bytes = text.as_bytes();
-                let is_date_time = bytes.len() >= 20
-                    && bytes[..4].iter().all(u8::is_ascii_digit)
-                    && bytes[4] == b'-'
-                    && bytes[7] == b'-'
-                    && matches!(bytes[10], b'T' | b't');
-                if is_date_time && text[..4].parse::<u32>().is_ok_and(|year| year < 1970) {
-                    text.replace_range(..4, "2000");
-                    *changed = true;
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, changed)),
-            Value::Object(map) => map.values_mut().for_each(|v| walk(v, changed)),
-            _ => {}
-        }
-    }
-    let mut copy = value.clone();
-    let mut changed = false;
-    walk(&mut copy, &mut changed);
-    changed.then_some(copy)
-}
-
-/// `Timestamp`'s `Display` (and so the `Debug` of every type holding one)
-/// formats Unix seconds with `humantime::format_rfc3339_millis`, which panics
-/// ("all times should be after the epoch") for an instant before 1970. The
-/// document allows any number for `expiresAt` and `createdAt` (Prism sends
-/// negative ones), so logging such a decoded value with `{:?}` panics. The
-/// decode itself succeeded.
-const PRE_1970_DEBUG_PANIC: &str = "Debug/Display of a Timestamp before 1970 panics";
-const PRE_1970_PANIC_MESSAGE: &str = "all times should be after the epoch";
 
 /// Runs a call, bounded, catching a panic (as its message).
 async fn run_catching(
@@ -288,7 +239,6 @@ fn classify(
     let error = match result {
         Ok(Ok(_)) => return Outcome::Passed,
         Ok(Err(error)) => error,
-        Err(panic) if panic.contains(PRE_1970_PANIC_MESSAGE) => return Outcome::KnownClientBug(PRE_1970_DEBUG_PANIC),
         Err(panic) => {
             return Outcome::Failed(format!(
                 "{}\n    PANICKED: {panic}",
@@ -298,22 +248,6 @@ fn classify(
     };
     let last = seen.last();
     match &error {
-        Error::Decode { .. } if error.to_string().contains("is not an RFC 3339 timestamp") => {
-            let patched = last
-                .and_then(|e| serde_json::from_slice::<Value>(&e.response_body).ok())
-                .and_then(|body| without_pre_1970_dates(&body));
-            if let (Some(patched), Some(schema)) = (patched, op.info().response_body) {
-                match support::types::decode_as(schema, &patched) {
-                    Ok(()) => return Outcome::KnownClientBug(PRE_1970_DATE_TIME),
-                    Err(e) => {
-                        return Outcome::Failed(format!(
-                            "{}\n    with the years before 1970 moved to 2000 it still fails: {e}",
-                            describe(doc, op, name, round, Some(&error), seen)
-                        ))
-                    }
-                }
-            }
-        }
         Error::Protocol { .. } if last.is_some_and(incoherent_page) => {
             return Outcome::IncoherentAnswer(INCOHERENT_PAGE);
         }
@@ -383,18 +317,6 @@ async fn every_operation_against_prism() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
     let doc = published_document().map(Doc::new);
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| info.payload().downcast_ref::<&str>().copied())
-            .unwrap_or_default();
-        if !message.contains(PRE_1970_PANIC_MESSAGE) {
-            default_hook(info);
-        }
-    }));
     let proxy = Proxy::start(url).await;
     let client = support::client(&proxy.base_url());
 
@@ -451,7 +373,7 @@ async fn every_operation_against_prism() {
                 let seen = proxy.take();
                 match classify(doc.as_ref(), op, name, round, result, &seen) {
                     Outcome::Passed => passed += 1,
-                    Outcome::KnownClientBug(what) | Outcome::IncoherentAnswer(what) => {
+                    Outcome::IncoherentAnswer(what) => {
                         noted.entry(what).or_default().push(format!("{} via {name}", op.id()));
                     }
                     Outcome::Failed(report) => failures.push(report),

@@ -12,7 +12,7 @@
 pub mod schema;
 pub mod types;
 
-use std::{fmt, future::Future, num::NonZeroU64, path::PathBuf, pin::Pin, sync::Arc, time::Duration};
+use std::{fmt, future::Future, path::PathBuf, pin::Pin, sync::Arc, time::Duration};
 
 use futures_util::TryStreamExt;
 use serde::Serialize;
@@ -20,20 +20,20 @@ use serde_json::{json, Value};
 use videogen::{
     paging::Paged,
     types::{
-        AddEntityReferenceRequest, AspectRatio, CaptionBackgroundType, CreateEntityRequest, CreateEntityRequestName,
-        CreateFileUploadRequest, CreateWebhookEndpointRequest, EditWithAgentMode, EntityType, ExportProjectQuality,
-        ExportProjectRequest, GenerateAvatarRequest, GenerateImageRequest, GenerateMusicRequest,
-        GenerateSoundEffectRequest, GenerateStoryboardScene, GenerateStoryboardScenePrompt, GenerateTextRequest,
-        GenerateVideoClipRequest, ImageAssetRequest, ImageQuality, LanguageListResponse, ListRemixActionsResponse,
-        LogoPosition, PronunciationReplacement, RemixActionAddTransitions, RemixActionChangeNarrator,
-        RemixActionCleanUpTranscript, RemixActionConvertImagesToVideos, RemixActionDisableCaptions,
-        RemixActionEditWithAgent, RemixActionEnableCaptions, RemixActionGenerateMusic, RemixActionRegenerateImages,
-        RemixActionResizeProject, RemixActionSetBackgroundMusic, RemixActionSetLogo, RemixActionShuffleStockVisuals,
-        RemixActionTranslateProject, RemixActionUpscaleAssets, RemixProjectRequest, RemixTransitionStyle,
-        RemoveEntityReferenceRequest, SceneGeneration, SceneGenerationType, ScriptToVideoRequest, SearchFilesResponse,
-        SlideshowToVideoRequest, StoryboardToVideoRequest, TextJustification, TextToSpeechRequest, UpdateEntityRequest,
-        UploadFileType, VerticalAlignment, VideoAssetRequest, VideoQuality, VisualPacing, VisualStyleType,
-        VoiceoverToVideoRequest, WatermarkMode, WebhookEventName, WorkflowCaptionBackgroundStyle, WorkflowCaptionStyle,
+        AddEntityReferenceRequest, AspectRatio, CaptionBackgroundType, CreateEntityRequest, CreateFileUploadRequest,
+        CreateWebhookEndpointRequest, EditWithAgentMode, EntityType, ExportProjectQuality, ExportProjectRequest,
+        GenerateAvatarRequest, GenerateImageRequest, GenerateMusicRequest, GenerateSoundEffectRequest,
+        GenerateStoryboardScene, GenerateTextRequest, GenerateVideoClipRequest, ImageAssetRequest, ImageQuality,
+        LanguageListResponse, ListRemixActionsResponse, LogoPosition, PronunciationReplacement,
+        RemixActionAddTransitions, RemixActionChangeNarrator, RemixActionCleanUpTranscript,
+        RemixActionConvertImagesToVideos, RemixActionDisableCaptions, RemixActionEditWithAgent,
+        RemixActionEnableCaptions, RemixActionGenerateMusic, RemixActionRegenerateImages, RemixActionResizeProject,
+        RemixActionSetBackgroundMusic, RemixActionSetLogo, RemixActionShuffleStockVisuals, RemixActionTranslateProject,
+        RemixActionUpscaleAssets, RemixProjectRequest, RemixTransitionStyle, RemoveEntityReferenceRequest,
+        SceneGeneration, SceneGenerationType, ScriptToVideoRequest, SearchFilesResponse, SlideshowToVideoRequest,
+        StoryboardToVideoRequest, TextJustification, TextToSpeechRequest, UpdateEntityRequest, UploadFileType,
+        VerticalAlignment, VideoAssetRequest, VideoQuality, VisualPacing, VisualStyleType, VoiceoverToVideoRequest,
+        WatermarkMode, WebhookEventName, WorkflowCaptionBackgroundStyle, WorkflowCaptionStyle,
         WorkflowCaptionStyleFontWeight, WorkflowRgbColor, WorkflowVisualStyle,
     },
     Client, Error, ExportJob, ListRequest, Nullable, Operation, RemixJob, ToolJob, WorkflowJob,
@@ -313,8 +313,8 @@ where
     Ok(json!({ items_key: to_json(items)?, "hasMore": false, "nextCursor": null }))
 }
 
-fn nz(n: u64) -> NonZeroU64 {
-    NonZeroU64::new(n).expect("non-zero")
+fn nz(n: u64) -> u64 {
+    n
 }
 
 // ---------------------------------------------------------------------------
@@ -405,7 +405,7 @@ pub fn case(op: Operation) -> Option<Case> {
                 let request = ScriptToVideoRequest::new(SCRIPT, style)
                     .visual_pacing(VisualPacing::Medium)
                     .quality(ImageQuality::High)
-                    .aspect_ratio(AspectRatio::new(nz(9), nz(16)))
+                    .aspect_ratio(AspectRatio::new(nz(16), nz(9)))
                     .voice_id(VOICE)
                     .voice_speed(1.1)
                     .language("en")
@@ -463,10 +463,10 @@ pub fn case(op: Operation) -> Option<Case> {
                     .font_size(64.0)
                     .font_weight(WorkflowCaptionStyleFontWeight::try_from(700).unwrap())
                     // (blue, green, red): the generated `new` takes its arguments in name order.
-                    .text_color(WorkflowRgbColor::new(0u8, 128u8, 255u8))
+                    .text_color(WorkflowRgbColor::new(255u8, 128u8, 0u8))
                     .stroke_color(Nullable::Null)
                     .background_style(
-                        WorkflowCaptionBackgroundStyle::new(WorkflowRgbColor::new(0u8, 0u8, 0u8), CaptionBackgroundType::Rect)
+                        WorkflowCaptionBackgroundStyle::new(CaptionBackgroundType::Rect, WorkflowRgbColor::new(0u8, 0u8, 0u8))
                             .opacity_proportion(0.6),
                     )
                     .vertical_alignment(VerticalAlignment::Bottom)
@@ -557,7 +557,7 @@ pub fn case(op: Operation) -> Option<Case> {
                 ]
             }))
             .call("workflows().storyboard_to_video", |c, _| async move {
-                let scene = |prompt: &str| GenerateStoryboardScene::new(GenerateStoryboardScenePrompt::try_from(prompt).unwrap());
+                let scene = |prompt: &str| GenerateStoryboardScene::new(prompt);
                 let request = StoryboardToVideoRequest::new(vec![
                     scene("A sunrise over a calm mountain lake, mist on the water."),
                     scene("A hiker reaching the summit, arms raised in triumph.")
@@ -575,7 +575,7 @@ pub fn case(op: Operation) -> Option<Case> {
             }))
             .call("workflows().generate_scenes_from_storyboard", |c, _| async move {
                 let scene = GenerateStoryboardScene::new(
-                    GenerateStoryboardScenePrompt::try_from("A product shot on a marble table.").unwrap(),
+                    "A product shot on a marble table.",
                 )
                 .title("Intro")
                 .voiceover_script("Meet the new bottle.");
@@ -695,7 +695,7 @@ pub fn case(op: Operation) -> Option<Case> {
                     .into(),
                 RemixActionDisableCaptions::new().into(),
                 // (height, width): portrait 9:16.
-                RemixActionResizeProject::new(AspectRatio::new(nz(16), nz(9))).into(),
+                RemixActionResizeProject::new(AspectRatio::new(nz(9), nz(16))).into(),
                 RemixActionCleanUpTranscript::new()
                     .remove_fillers(true)
                     .filler_words(vec!["um".to_owned(), "uh".to_owned()])
@@ -865,7 +865,7 @@ pub fn case(op: Operation) -> Option<Case> {
                 "isOutputTemporary": false
             }))
             .call("tools().generate_avatar", |c, _| async move {
-                let request = GenerateAvatarRequest::new(FILE, PRESENTER).watermark_mode(WatermarkMode::VideoGen);
+                let request = GenerateAvatarRequest::new(PRESENTER, FILE).watermark_mode(WatermarkMode::VideoGen);
                 tool_job(c.tools().generate_avatar(request).await?)
             }),
         O::VectorizeImage => Case { response: Example("vectorizeImage"), ..case }
@@ -1006,7 +1006,7 @@ pub fn case(op: Operation) -> Option<Case> {
                 "description": "Soft pastel watercolor look for lifestyle clips."
             }))
             .call("entities().create", |c, _| async move {
-                let name = CreateEntityRequestName::try_from("Pastel watercolor").unwrap();
+                let name = "Pastel watercolor";
                 let request = CreateEntityRequest::new(EntityType::VisualStyle, name)
                     .description("Soft pastel watercolor look for lifestyle clips.");
                 to_json(c.entities().create(request).await?)
@@ -1109,7 +1109,7 @@ pub fn case(op: Operation) -> Option<Case> {
                     WebhookEventName::ToolExecutionFailed,
                     WebhookEventName::FileUploadCompleted,
                 ];
-                let request = CreateWebhookEndpointRequest::new(events, "https://webhooks.myapp.com/videogen")
+                let request = CreateWebhookEndpointRequest::new("https://webhooks.myapp.com/videogen", events)
                     .description("Production receiver");
                 to_json(c.webhooks().create_endpoint(request).await?)
             }),

@@ -1,8 +1,7 @@
 //! Client bugs found by the whole-API tests (tests/prism.rs met them in
-//! Prism's random, schema-valid answers), kept as regression tests that are
-//! ignored until the fix lands. Run them with
-//! `cargo test --test known_client_bugs -- --ignored`; remove the `ignore`
-//! (and the matching exception in tests/prism.rs) with the fix.
+//! Prism's random, schema-valid answers), kept as regression tests now that
+//! they are fixed: RFC 3339 text before 1970 or with lowercase `t`/`z`, and
+//! formatting instants before 1970.
 
 use videogen::{File, Timestamp};
 
@@ -15,7 +14,6 @@ const BEFORE_1970: &[(&str, f64)] = &[
 ];
 
 #[test]
-#[ignore = "client bug: Timestamp parses RFC 3339 text with humantime, which only takes years 1970 to 9999"]
 fn rfc3339_date_times_before_1970_decode() {
     for (text, seconds) in BEFORE_1970 {
         let parsed = Timestamp::parse_rfc3339(text).unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -35,14 +33,12 @@ fn rfc3339_date_times_before_1970_decode() {
 }
 
 #[test]
-#[ignore = "client bug: lowercase `t` and `z`, which RFC 3339 section 5.6 allows, are rejected"]
 fn rfc3339_lowercase_t_and_z_decode() {
     let parsed = Timestamp::parse_rfc3339("2026-05-23t12:00:00z").unwrap();
     assert_eq!(parsed.unix_seconds(), 1_779_537_600.0);
 }
 
 #[test]
-#[ignore = "client bug: Timestamp's Display uses humantime::format_rfc3339_millis, which panics before 1970"]
 fn debug_of_a_file_with_an_expiry_before_1970_does_not_panic() {
     // The document allows any number for expiresAt (Prism sends negative ones).
     let file: File = serde_json::from_str(

@@ -265,3 +265,29 @@ fn the_error_type_travels_across_threads_and_into_anyhow_style_boxes() {
     let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(Error::InvalidInput { message: "x".into() });
     assert!(boxed.to_string().contains("invalid input"));
 }
+
+#[tokio::test]
+async fn an_undocumented_success_status_is_read_not_reported_as_an_error() {
+    // A start documented as 202 answered with 200: the job exists, so its id
+    // must come back (else a caller would start the paid job again).
+    let server = httpmock::MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path("/v1/tools/generate-image");
+            then.status(200)
+                .json_body(serde_json::json!({"toolExecutionId": "vg_tool_200"}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::DELETE)
+                .path("/v1/webhooks/endpoints/ep_1");
+            then.status(200);
+        })
+        .await;
+    let client = common::client(&server);
+    let request = videogen::types::GenerateImageRequest::new("a fox");
+    let job = client.tools().generate_image(request).await.unwrap();
+    assert_eq!(job.id(), "vg_tool_200");
+    client.webhooks().delete_endpoint("ep_1").await.unwrap();
+}

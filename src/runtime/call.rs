@@ -41,7 +41,7 @@ impl Runtime {
 
     /// Runs `send` (one method of `generated`) until it succeeds, the retry
     /// policy gives up, or the call's deadline would pass.
-    pub(crate) async fn call<T, F: Future<Output = GeneratedResult<T>>>(
+    pub(crate) async fn call<T: serde::de::DeserializeOwned, F: Future<Output = GeneratedResult<T>>>(
         &self,
         generated: &generated::Client,
         send: impl Fn() -> F,
@@ -79,6 +79,10 @@ impl Runtime {
                     Ok(Ok(value)) => {
                         note_attempt(retries_done + 1, Some(value.status()), None, started);
                         return Ok(value.into_inner());
+                    }
+                    Ok(Err(Generated::UnexpectedResponse(response))) if response.status().is_success() => {
+                        note_attempt(retries_done + 1, Some(response.status()), None, started);
+                        return other_success(response).await;
                     }
                     Ok(Err(error)) => Failure::Generated(Box::new(error)),
                     Err(_elapsed) => Failure::TimedOut,
@@ -179,6 +183,29 @@ impl Runtime {
             Generated::InvalidRequest(message) | Generated::Custom(message) => Error::invalid_input(message),
         }
     }
+}
+
+/// A success status the spec does not list for the operation (a 200 where
+/// it documents 202, say). The server did act, so the answer is read rather
+/// than reported as an error: a start's job id must not be lost, or a caller
+/// would start the (paid) job again.
+async fn other_success<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, Error> {
+    let status = response.status();
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| Error::transport("reading a response body", e))?;
+    // An empty body reads as `null`, which is what `()` (a 204 operation) takes.
+    let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &bytes
+    };
+    serde_json::from_slice(body).map_err(|source| Error::Decode {
+        status,
+        snippet: redact::snippet(&bytes, 200),
+        source,
+    })
 }
 
 /// How an attempt failed: as the generated client reports it, or cut off by

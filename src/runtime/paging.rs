@@ -25,7 +25,7 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 /// A cursor-paged list operation (implemented by the generated query types).
 pub trait Paged: Clone + fmt::Debug + Default + Send + Sync + 'static {
     /// One page as the API returns it.
-    type Page: Send + 'static;
+    type Page: serde::de::DeserializeOwned + Send + 'static;
     /// One item of a page.
     type Item: Send + 'static;
     /// The operation, for retries, rate limits and tracing.

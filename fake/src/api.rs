@@ -498,7 +498,11 @@ fn workflow_start(op: Operation, raw: &[u8], world: &World, store: &Store) -> Re
     let title = match value.get("fileId").and_then(Value::as_str).and_then(|id| store.peek_file(id)) {
         Some(file) => file.display_name.unwrap_or_else(|| "Untitled".to_owned()),
         None => {
-            let words: Vec<&str> = prompt.split_whitespace().take(6).collect();
+            let main = value["script"]
+                .as_str()
+                .or_else(|| value["scenes"][0]["prompt"].as_str())
+                .unwrap_or_default();
+            let words: Vec<&str> = main.split_whitespace().take(6).collect();
             if words.is_empty() {
                 "Untitled video".to_owned()
             } else {

@@ -388,37 +388,94 @@ fn bounds(schema: &Value, value: &Value, path: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// RFC 3986 `absolute-URI` shape: a scheme, `:`, then only URI characters
-/// (percent escapes well formed).
+/// An RFC 3986 URI: `scheme ":" hier-part ["?" query] ["#" fragment]`,
+/// with the authority (user info, host, port) and IP literals checked, as
+/// JSON Schema's `uri` format asks.
 pub(crate) fn is_uri(text: &str) -> bool {
+    fn unreserved(c: u8) -> bool {
+        c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~')
+    }
+    fn sub_delim(c: u8) -> bool {
+        b"!$&'()*+,;=".contains(&c)
+    }
+    /// Every byte is allowed by `ok` or starts a well-formed `%XX`.
+    fn chars(text: &str, ok: impl Fn(u8) -> bool) -> bool {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
+                if !(hex(i + 1) && hex(i + 2)) {
+                    return false;
+                }
+                i += 3;
+            } else if ok(bytes[i]) {
+                i += 1;
+            } else {
+                return false;
+            }
+        }
+        true
+    }
+    let pchar = |c: u8| unreserved(c) || sub_delim(c) || c == b':' || c == b'@';
     let Some((scheme, rest)) = text.split_once(':') else {
         return false;
     };
-    let mut scheme_chars = scheme.chars();
-    let scheme_ok = scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme_chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    if !scheme_ok {
+    let mut scheme_bytes = scheme.bytes();
+    if !(scheme_bytes.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme_bytes.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')))
+    {
         return false;
     }
-    let bytes = rest.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' {
-            let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
-            if !(hex(i + 1) && hex(i + 2)) {
-                return false;
-            }
-            i += 3;
-            continue;
-        }
-        let allowed = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b);
-        if !allowed {
+    let (rest, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+    let (hier, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let query_ok = |q: &str| chars(q, |c| pchar(c) || c == b'/' || c == b'?');
+    if !query_ok(fragment) || !query_ok(query) {
+        return false;
+    }
+    let Some(after) = hier.strip_prefix("//") else {
+        return chars(hier, |c| pchar(c) || c == b'/');
+    };
+    let (authority, path) = match after.find('/') {
+        Some(at) => after.split_at(at),
+        None => (after, ""),
+    };
+    if !chars(path, |c| pchar(c) || c == b'/') {
+        return false;
+    }
+    let (userinfo, host_port) = match authority.split_once('@') {
+        Some((user, host)) => (user, host),
+        None => ("", authority),
+    };
+    if !chars(userinfo, |c| unreserved(c) || sub_delim(c) || c == b':') {
+        return false;
+    }
+    let (host, port) = if let Some(literal) = host_port.strip_prefix('[') {
+        let Some((inside, after)) = literal.split_once(']') else {
+            return false;
+        };
+        let ip_ok = inside.parse::<std::net::Ipv6Addr>().is_ok()
+            || inside
+                .strip_prefix(['v', 'V'])
+                .and_then(|f| f.split_once('.'))
+                .is_some_and(|(hex, tail)| {
+                    !hex.is_empty()
+                        && hex.bytes().all(|c| c.is_ascii_hexdigit())
+                        && !tail.is_empty()
+                        && tail.bytes().all(|c| unreserved(c) || sub_delim(c) || c == b':')
+                });
+        if !ip_ok {
             return false;
         }
-        i += 1;
-    }
-    true
+        match after.strip_prefix(':') {
+            Some(port) => ("", port),
+            None if after.is_empty() => ("", ""),
+            None => return false,
+        }
+    } else {
+        host_port.split_once(':').unwrap_or((host_port, ""))
+    };
+    chars(host, |c| unreserved(c) || sub_delim(c)) && port.bytes().all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -471,5 +528,44 @@ mod tests {
         assert!(query(Operation::ListEntities, Some("entityType=NOPE")).is_err());
         assert!(query(Operation::ListProjects, Some("selfOnly=yes")).is_err());
         assert!(query(Operation::ListProjects, Some("selfOnly=true&includeUiProjects=false")).is_ok());
+    }
+
+    #[test]
+    fn uris_are_read_as_rfc_3986_says() {
+        // Verdicts of the `uri` format checker Schemathesis validates with.
+        let cases: &[(&str, bool)] = &[
+            ("a:b", true),
+            ("http://x", true),
+            ("a:", true),
+            ("https://example.com/a b", false),
+            ("https://ex.com/%zz", false),
+            ("https://ex.com/%41", true),
+            ("http://[::1]/", true),
+            ("http://[::1", false),
+            ("a:é", false),
+            ("a:[", false),
+            ("a:]", false),
+            ("a:#a#b", false),
+            ("a:?x#y", true),
+            ("A+1-.:x", true),
+            ("1a:b", false),
+            ("http://a:b@c:99999/", true),
+            ("http://a:xyz/", false),
+            ("mailto:a@b", true),
+            ("a:{}", false),
+            ("http://a/b?c=%", false),
+            ("a://", true),
+            ("a:/a//b", true),
+            ("a://[v1.x]/", true),
+            ("a://[1.2.3.4]", false),
+            ("a://1.2.3.4:80", true),
+            ("a://h_o~st!$&'()*+,;=", true),
+            ("a://[::ffff:1.2.3.4]", true),
+            ("a://[zz::1]", false),
+            ("no scheme", false),
+        ];
+        for (text, valid) in cases {
+            assert_eq!(is_uri(text), *valid, "{text:?}");
+        }
     }
 }

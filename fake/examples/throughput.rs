@@ -74,7 +74,10 @@ async fn main() {
     );
 
     // Polls of running tool executions (100 jobs in flight), as a waiting loop sends them.
-    let fake = FakeVideoGen::builder().job_duration(Duration::from_secs(3600)).start().await;
+    let fake = FakeVideoGen::builder()
+        .job_duration(Duration::from_secs(3600))
+        .start()
+        .await;
     let client = fake.client();
     let mut ids = Vec::new();
     for n in 0..100 {
@@ -94,7 +97,10 @@ async fn main() {
             tokio::spawn(async move {
                 let mut done = 0u64;
                 while Instant::now() < deadline {
-                    tools.get(&ids[(w + done as usize) % ids.len()]).await.expect("poll succeeds");
+                    tools
+                        .get(&ids[(w + done as usize) % ids.len()])
+                        .await
+                        .expect("poll succeeds");
                     done += 1;
                 }
                 done

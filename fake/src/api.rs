@@ -14,13 +14,12 @@ use videogen::{
         AddEntityReferenceRequest, AvatarPresenterListResponse, CreateEntityRequest, CreateFileUploadRequest,
         CreateWebhookEndpointRequest, ExportProjectRequest, ExportProjectResponse, GenerateAvatarRequest,
         GenerateImageRequest, GenerateMusicRequest, GenerateSoundEffectRequest, GenerateTextRequest,
-        GenerateTextResponse, GenerateVideoClipRequest, ImageAssetRequest, LanguageListResponse,
-        ListEntitiesResponse, ListProjectsResponse, ListRemixActionsResponse, MeResponse, RemixActionType,
-        RemixProjectRequest, RemixProjectResponse, RemoveEntityReferenceRequest, ScriptToVideoRequest,
-        SearchFilesRequest, SearchFilesResponse, SlideshowToVideoRequest, StoryboardToVideoRequest,
-        TextToSpeechRequest, ToolExecutionListResponse, TtsVoiceListResponse, UpdateEntityRequest,
-        VideoAssetRequest, VoiceoverToVideoRequest, WebhookEndpointListResponse, WorkflowRunListResponse,
-        WorkflowType,
+        GenerateTextResponse, GenerateVideoClipRequest, ImageAssetRequest, LanguageListResponse, ListEntitiesResponse,
+        ListProjectsResponse, ListRemixActionsResponse, MeResponse, RemixActionType, RemixProjectRequest,
+        RemixProjectResponse, RemoveEntityReferenceRequest, ScriptToVideoRequest, SearchFilesRequest,
+        SearchFilesResponse, SlideshowToVideoRequest, StoryboardToVideoRequest, TextToSpeechRequest,
+        ToolExecutionListResponse, TtsVoiceListResponse, UpdateEntityRequest, VideoAssetRequest,
+        VoiceoverToVideoRequest, WebhookEndpointListResponse, WorkflowRunListResponse, WorkflowType,
     },
     FileType, Operation,
 };
@@ -31,7 +30,7 @@ use crate::{
     paging::page,
     store::{Reject, Store},
     validate,
-    world::{aspect_ratio, pixels, ToolStart, World, WorkflowStart},
+    world::{aspect_ratio, pixels, ToolStart, WorkflowStart, World},
     Shared,
 };
 
@@ -39,10 +38,7 @@ use crate::{
 pub(crate) type Params = [(&'static str, String)];
 
 fn param<'a>(params: &'a Params, name: &str) -> &'a str {
-    params
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or("", |(_, v)| v.as_str())
+    params.iter().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
 }
 
 /// Answers one API operation.
@@ -68,15 +64,21 @@ enum Answer {
 }
 
 fn json<T: Serialize>(value: T) -> Result<Answer, Reject> {
-    serde_json::to_value(value)
-        .map(Answer::Json)
-        .map_err(|e| Reject::new(500, "internal_error", format!("the fake could not encode its answer: {e}")))
+    serde_json::to_value(value).map(Answer::Json).map_err(|e| {
+        Reject::new(
+            500,
+            "internal_error",
+            format!("the fake could not encode its answer: {e}"),
+        )
+    })
 }
 
 /// The body as checked JSON (normalised), and as the operation's type.
 fn body<T: DeserializeOwned>(op: Operation, raw: &[u8]) -> Result<(T, Value), Reject> {
-    let value = validate::body::<Value>(op, raw)?.ok_or_else(|| Reject::bad_request("a JSON request body is required"))?;
-    let typed = serde_json::from_value(value.clone()).map_err(|e| Reject::bad_request(format!("invalid request body: {e}")))?;
+    let value =
+        validate::body::<Value>(op, raw)?.ok_or_else(|| Reject::bad_request("a JSON request body is required"))?;
+    let typed =
+        serde_json::from_value(value.clone()).map_err(|e| Reject::bad_request(format!("invalid request body: {e}")))?;
     Ok((typed, value))
 }
 
@@ -358,8 +360,9 @@ fn check_references(value: &Value, world: &World, store: &Store) -> Result<(), R
                 .then(|| Reject::new(404, "not_found", format!("no voice with id {id:?}"))),
             "avatarPresenterId" => (!catalog::presenter_exists(id))
                 .then(|| Reject::new(404, "not_found", format!("no avatar presenter with id {id:?}"))),
-            "entityId" | "actorEntityId" | "visualStyleEntityId" => (!world.entity_exists(id))
-                .then(|| Reject::new(404, "not_found", format!("no entity with id {id:?}"))),
+            "entityId" | "actorEntityId" | "visualStyleEntityId" => {
+                (!world.entity_exists(id)).then(|| Reject::new(404, "not_found", format!("no entity with id {id:?}")))
+            }
             _ => None,
         }
     }
@@ -380,7 +383,12 @@ fn remix_actions(value: &Value) -> Vec<(RemixActionType, String)> {
         .as_array()
         .into_iter()
         .flatten()
-        .map(|a| (RemixActionType::from(a["type"].as_str().unwrap_or_default()), prompt_text(a)))
+        .map(|a| {
+            (
+                RemixActionType::from(a["type"].as_str().unwrap_or_default()),
+                prompt_text(a),
+            )
+        })
         .collect()
 }
 
@@ -403,7 +411,12 @@ fn tool_start(op: Operation, raw: &[u8], world: &World, store: &Store) -> Result
     };
     check_references(&value, world, store)?;
     let aspect: Option<videogen::types::AspectRatio> = serde_json::from_value(value["aspectRatio"].clone()).ok();
-    let source = |key: &str| value.get(key).and_then(Value::as_str).and_then(|id| store.peek_file(id));
+    let source = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|id| store.peek_file(id))
+    };
     let source_pixels = |key: &str| {
         source(key)
             .and_then(|f| f.download_source.as_ref().and_then(|s| Some((s.width?, s.height?))))
@@ -438,7 +451,12 @@ fn tool_start(op: Operation, raw: &[u8], world: &World, store: &Store) -> Result
             (1920, 1080),
             source_seconds("audioStorageFileId"),
         ),
-        O::VectorizeImage => ("VECTORIZE_IMAGE", FileType::Image, source_pixels("imageStorageFileId"), 0.0),
+        O::VectorizeImage => (
+            "VECTORIZE_IMAGE",
+            FileType::Image,
+            source_pixels("imageStorageFileId"),
+            0.0,
+        ),
         O::RemoveImageBackground => (
             "REMOVE_IMAGE_BACKGROUND",
             FileType::Image,
@@ -447,9 +465,19 @@ fn tool_start(op: Operation, raw: &[u8], world: &World, store: &Store) -> Result
         ),
         O::UpscaleImage => {
             let (w, h) = source_pixels("imageStorageFileId");
-            ("UPSCALE_IMAGE", FileType::Image, ((w * 2).min(8192), (h * 2).min(8192)), 0.0)
+            (
+                "UPSCALE_IMAGE",
+                FileType::Image,
+                ((w * 2).min(8192), (h * 2).min(8192)),
+                0.0,
+            )
         }
-        O::Image3dEffect => ("IMAGE_3D_EFFECT", FileType::Video, source_pixels("imageStorageFileId"), 5.0),
+        O::Image3dEffect => (
+            "IMAGE_3D_EFFECT",
+            FileType::Video,
+            source_pixels("imageStorageFileId"),
+            5.0,
+        ),
         O::RemoveVideoBackground => (
             "REMOVE_VIDEO_BACKGROUND",
             FileType::Video,
@@ -484,18 +512,27 @@ fn workflow_start(op: Operation, raw: &[u8], world: &World, store: &Store) -> Re
         O::ScriptToVideo | O::AddVisualsNarrationsAndCaptionsToScript => {
             (WorkflowType::ScriptToVideo, body::<ScriptToVideoRequest>(op, raw)?.1)
         }
-        O::VoiceoverToVideo | O::AddVisualsAndCaptionsToVoiceover => {
-            (WorkflowType::VoiceoverToVideo, body::<VoiceoverToVideoRequest>(op, raw)?.1)
-        }
-        O::SlideshowToVideo | O::AddNarrationTransitionsAndCaptionsToSlideshow => {
-            (WorkflowType::SlideshowToVideo, body::<SlideshowToVideoRequest>(op, raw)?.1)
-        }
-        _ => (WorkflowType::StoryboardToVideo, body::<StoryboardToVideoRequest>(op, raw)?.1),
+        O::VoiceoverToVideo | O::AddVisualsAndCaptionsToVoiceover => (
+            WorkflowType::VoiceoverToVideo,
+            body::<VoiceoverToVideoRequest>(op, raw)?.1,
+        ),
+        O::SlideshowToVideo | O::AddNarrationTransitionsAndCaptionsToSlideshow => (
+            WorkflowType::SlideshowToVideo,
+            body::<SlideshowToVideoRequest>(op, raw)?.1,
+        ),
+        _ => (
+            WorkflowType::StoryboardToVideo,
+            body::<StoryboardToVideoRequest>(op, raw)?.1,
+        ),
     };
     check_references(&value, world, store)?;
     let aspect: Option<videogen::types::AspectRatio> = serde_json::from_value(value["aspectRatio"].clone()).ok();
     let prompt = prompt_text(&value);
-    let title = match value.get("fileId").and_then(Value::as_str).and_then(|id| store.peek_file(id)) {
+    let title = match value
+        .get("fileId")
+        .and_then(Value::as_str)
+        .and_then(|id| store.peek_file(id))
+    {
         Some(file) => file.display_name.unwrap_or_else(|| "Untitled".to_owned()),
         None => {
             let main = value["script"]

@@ -41,8 +41,11 @@ const LANGUAGES: &[(&str, &str)] = &[
     ("zh", "Chinese"),
 ];
 
+/// `(name, gender)`: `F`, `M` or `N`.
+type Named = (&'static str, char);
+
 /// `(language code, accent, [(name, gender)])` of the voices.
-const VOICES: &[(&str, &str, &[(&str, char)])] = &[
+const VOICES: &[(&str, &str, &[Named])] = &[
     (
         "en-US",
         "American",
@@ -81,7 +84,7 @@ const VOICES: &[(&str, &str, &[(&str, char)])] = &[
 ];
 
 /// `(name, gender)` of the avatar presenters.
-const PRESENTERS: &[(&str, char)] = &[
+const PRESENTERS: &[Named] = &[
     ("Alex", 'N'),
     ("Amara", 'F'),
     ("Ben", 'M'),

@@ -309,7 +309,10 @@ mod tests {
             state.next(Route::HydrateFile, &["b".to_owned()]),
             Some(Fault::Latency(Duration::from_millis(1)))
         );
-        assert_eq!(state.next(Route::HydrateFile, &["a".to_owned()]), Some(Fault::Status(503)));
+        assert_eq!(
+            state.next(Route::HydrateFile, &["a".to_owned()]),
+            Some(Fault::Status(503))
+        );
         assert_eq!(state.next(Route::HydrateFile, &["a".to_owned()]), Some(Fault::Pass));
         assert_eq!(
             state.next(Route::HydrateFile, &["a".to_owned()]),

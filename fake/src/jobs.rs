@@ -370,7 +370,8 @@ impl Jobs {
 
     /// Every job, oldest first, as of now.
     pub fn all(&self) -> Vec<JobState> {
-        self.shared.with_world(|world, _, now| world.jobs.iter().map(|j| j.state(now)).collect())
+        self.shared
+            .with_world(|world, _, now| world.jobs.iter().map(|j| j.state(now)).collect())
     }
 
     /// Every job of one kind, oldest first.
@@ -380,7 +381,8 @@ impl Jobs {
 
     /// One job, as of now.
     pub fn get(&self, id: &str) -> Option<JobState> {
-        self.shared.with_world(|world, _, now| world.job(id).map(|j| j.state(now)))
+        self.shared
+            .with_world(|world, _, now| world.job(id).map(|j| j.state(now)))
     }
 
     /// How many jobs are not ended yet.

@@ -93,11 +93,15 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             "-V" | "--version" => return Ok(Parsed::Exit(format!("videogen-fake {}", env!("CARGO_PKG_VERSION")))),
             "--port" => {
                 let text = value("--port")?;
-                options.port = text.parse().map_err(|_| format!("--port {text:?} is not a port number"))?;
+                options.port = text
+                    .parse()
+                    .map_err(|_| format!("--port {text:?} is not a port number"))?;
             }
             "--host" => {
                 let text = value("--host")?;
-                options.host = text.parse().map_err(|_| format!("--host {text:?} is not an IP address"))?;
+                options.host = text
+                    .parse()
+                    .map_err(|_| format!("--host {text:?} is not an IP address"))?;
             }
             "--api-key" => options.api_key = value("--api-key")?,
             "--seed" => {
@@ -175,7 +179,10 @@ async fn serve(options: Options) -> ExitCode {
     }
     println!("VIDEOGEN_BASE_URL={}", fake.base_url());
     println!("VIDEOGEN_API_KEY={}", fake.api_key());
-    eprintln!("videogen-fake {} listening; Ctrl-C or SIGTERM to stop", env!("CARGO_PKG_VERSION"));
+    eprintln!(
+        "videogen-fake {} listening; Ctrl-C or SIGTERM to stop",
+        env!("CARGO_PKG_VERSION")
+    );
     let signal = stop_signal().await;
     eprintln!("videogen-fake: {signal}, stopping");
     match tokio::time::timeout(Duration::from_secs(5), fake.shutdown()).await {
@@ -223,7 +230,16 @@ mod tests {
 
     #[test]
     fn flags_parse_with_spaces_or_equals() {
-        let o = run(&["--port", "0", "--seed=1", "--job-duration", "30s", "--url-ttl=2m", "--demo"]).unwrap();
+        let o = run(&[
+            "--port",
+            "0",
+            "--seed=1",
+            "--job-duration",
+            "30s",
+            "--url-ttl=2m",
+            "--demo",
+        ])
+        .unwrap();
         assert_eq!((o.port, o.seed, o.demo), (0, Some(1), true));
         assert_eq!(o.job_duration, Duration::from_secs(30));
         assert_eq!(o.url_ttl, Duration::from_secs(120));

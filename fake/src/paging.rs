@@ -69,7 +69,12 @@ mod tests {
         assert_eq!(second.items, [3, 2]);
         let third = page("x", items.clone(), 2, second.next_cursor.as_deref()).unwrap();
         assert_eq!((third.items, third.has_more, third.next_cursor), (vec![1], false, None));
-        assert_eq!(page("y", items.clone(), 2, first.next_cursor.as_deref()).unwrap_err().status, 404);
+        assert_eq!(
+            page("y", items.clone(), 2, first.next_cursor.as_deref())
+                .unwrap_err()
+                .status,
+            404
+        );
         assert_eq!(page("x", items, 2, Some("bogus")).unwrap_err().status, 404);
     }
 }

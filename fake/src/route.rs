@@ -212,7 +212,11 @@ mod tests {
         for route in Route::ALL {
             assert_eq!(Route::from_name(route.name()), Some(route));
             assert_eq!(route.is_api(), Route::OPERATIONS.contains(&route), "{route}");
-            assert_eq!(Route::from_pattern(&route.method(), route.path()), Some(route), "{route}");
+            assert_eq!(
+                Route::from_pattern(&route.method(), route.path()),
+                Some(route),
+                "{route}"
+            );
         }
         assert_eq!(Route::OPERATIONS.len(), Operation::COUNT);
         assert_eq!(Route::from_name("nope"), None);

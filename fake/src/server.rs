@@ -77,7 +77,9 @@ pub(crate) fn path_params(route: Route, path: &str) -> Vec<(&'static str, String
     for (pattern, actual) in route.path().split('/').zip(path.split('/')) {
         if pattern.starts_with('{') {
             if let Some(name) = names.next() {
-                let value = percent_encoding::percent_decode_str(actual).decode_utf8_lossy().into_owned();
+                let value = percent_encoding::percent_decode_str(actual)
+                    .decode_utf8_lossy()
+                    .into_owned();
                 out.push((*name, value));
             }
         }
@@ -385,10 +387,18 @@ async fn export_download(
         let now = shared.clock.now();
         let store = shared.store();
         if !store.signer.verify(&format!("export/{id}/{name}"), expires, &sig) {
-            return Err(Reject::new(403, "signature_mismatch", "the URL's signature does not match"));
+            return Err(Reject::new(
+                403,
+                "signature_mismatch",
+                "the URL's signature does not match",
+            ));
         }
         if crate::clock::unix_millis(now) >= expires {
-            return Err(Reject::new(403, "expired", "the signed URL has expired; get the export again for a fresh one"));
+            return Err(Reject::new(
+                403,
+                "expired",
+                "the signed URL has expired; get the export again for a fresh one",
+            ));
         }
         Ok(())
     });

@@ -161,7 +161,10 @@ fn resolve(schema: &Value) -> &Value {
     let mut schema = schema;
     for _ in 0..16 {
         match schema.get("$ref").and_then(Value::as_str) {
-            Some(r) => match r.strip_prefix("#/components/schemas/").and_then(|n| spec().schemas.get(n)) {
+            Some(r) => match r
+                .strip_prefix("#/components/schemas/")
+                .and_then(|n| spec().schemas.get(n))
+            {
                 Some(target) => schema = target,
                 None => break,
             },
@@ -241,10 +244,8 @@ fn check(schema: &Value, value: &mut Value, path: &str) -> Result<(), String> {
             }
             bounds(schema, value, path)?;
         }
-        Some("boolean") => {
-            if !value.is_boolean() {
-                return Err(format!("{path} must be true or false, not {}", describe(value)));
-            }
+        Some("boolean") if !value.is_boolean() => {
+            return Err(format!("{path} must be true or false, not {}", describe(value)));
         }
         Some("array") => {
             let Value::Array(items) = value else {
@@ -314,7 +315,10 @@ fn check_one_of(schema: &Value, branches: &[Value], value: &mut Value, path: &st
                 .as_object()
                 .map(|m| m.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            return Err(format!("{path}.{property} must be one of {}, not {tag:?}", known.join(", ")));
+            return Err(format!(
+                "{path}.{property} must be one of {}, not {tag:?}",
+                known.join(", ")
+            ));
         };
         return check(&serde_json::json!({ "$ref": target }), value, path);
     }
@@ -508,10 +512,16 @@ mod tests {
             (Operation::SearchFiles, r#"{"query":"a","selfOnly":null}"#),
             (Operation::CreateFileUpload, r#"{"displayName":"a","type":"LOTTIE"}"#),
             (Operation::GenerateImage, r#"{"prompt":"a"}"#),
-            (Operation::GenerateImage, r#"{"prompt":"a","quality":"LOW","imageFileIds":["1","2","3","4","5"]}"#),
+            (
+                Operation::GenerateImage,
+                r#"{"prompt":"a","quality":"LOW","imageFileIds":["1","2","3","4","5"]}"#,
+            ),
             (Operation::RemixProject, r#"{"remixActions":[{"type":"NOPE"}]}"#),
             (Operation::RemixProject, r#"{"remixActions":[]}"#),
-            (Operation::CreateWebhookEndpoint, r#"{"url":"not a uri","events":["file.upload.completed"]}"#),
+            (
+                Operation::CreateWebhookEndpoint,
+                r#"{"url":"not a uri","events":["file.upload.completed"]}"#,
+            ),
             (Operation::GenerateText, "[]"),
             (Operation::GenerateText, ""),
         ];

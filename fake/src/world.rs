@@ -12,8 +12,8 @@ use videogen::{
         AspectRatio, CreateEntityRequest, CreateWebhookEndpointRequest, Entity, EntityActorConfig,
         EntityArchiveResponse, EntityReference, EntityType, ExecutedTool, ExecutedToolStatus, ProjectExport,
         ProjectExportStatus, ProjectResponse, ProjectStatus, RemixActionRun, RemixActionStatus, RemixActionType,
-        StartToolExecutionResponse, StartWorkflowRunResponse, ToolSuccessResult, UpdateEntityRequest,
-        WebhookEndpoint, WorkflowRun, WorkflowRunStatus, WorkflowType,
+        StartToolExecutionResponse, StartWorkflowRunResponse, ToolSuccessResult, UpdateEntityRequest, WebhookEndpoint,
+        WorkflowRun, WorkflowRunStatus, WorkflowType,
     },
     FileScope, FileType, Timestamp,
 };
@@ -102,7 +102,7 @@ fn project_url(base: &str, id: &str) -> String {
 
 impl World {
     pub fn new(base_url: String, seed: Option<u64>, job_duration: Duration) -> World {
-        let rng = seed.map_or_else(fastrand::Rng::new, |s| fastrand::Rng::with_seed(s ^ 0x5eed_0f_a11));
+        let rng = seed.map_or_else(fastrand::Rng::new, |s| fastrand::Rng::with_seed(s ^ 0x5eed_fa11));
         World {
             rng,
             seq: 0,
@@ -193,9 +193,10 @@ impl World {
             self.end_job(i, ends_at, end, store);
         }
         // Jobs waiting for one that just ended start at once: settle again.
-        let waiting = self.jobs.iter().any(|j| {
-            j.end.is_none() && j.started_at.is_none() && j.after.is_some_and(|d| self.jobs[d].end.is_some())
-        });
+        let waiting = self
+            .jobs
+            .iter()
+            .any(|j| j.end.is_none() && j.started_at.is_none() && j.after.is_some_and(|d| self.jobs[d].end.is_some()));
         self.next_due = if waiting { Some(now) } else { next_due };
         if waiting {
             self.settle(now, store);
@@ -222,7 +223,11 @@ impl World {
                     let mut seed = SeedFile::of_type(id.clone(), result_type.clone())
                         .display_name(name)
                         .description(format!("{tool_type} result: {}", job.prompt))
-                        .scope(if *temporary { FileScope::Temporary } else { FileScope::Global })
+                        .scope(if *temporary {
+                            FileScope::Temporary
+                        } else {
+                            FileScope::Global
+                        })
                         .source_tool(*tool_type, job.id.clone())
                         .bytes(result_bytes(result_type));
                     if matches!(result_type, FileType::Video | FileType::Audio) {
@@ -495,7 +500,12 @@ impl World {
         Ok(self.workflow_view(i, now))
     }
 
-    pub fn list_workflows(&self, limit: usize, cursor: Option<&str>, now: SystemTime) -> Result<Page<WorkflowRun>, Reject> {
+    pub fn list_workflows(
+        &self,
+        limit: usize,
+        cursor: Option<&str>,
+        now: SystemTime,
+    ) -> Result<Page<WorkflowRun>, Reject> {
         let indexes: Vec<(u64, usize)> = self
             .jobs
             .iter()
@@ -603,7 +613,11 @@ impl World {
         self.project(project)?;
         let i = self.job_of(export, JobKind::Export, "export")?;
         if self.jobs[i].project.as_deref() != Some(project) {
-            return Err(Reject::new(404, "not_found", format!("no export {export:?} of project {project:?}")));
+            return Err(Reject::new(
+                404,
+                "not_found",
+                format!("no export {export:?} of project {project:?}"),
+            ));
         }
         self.jobs[i].polls += 1;
         let job = &self.jobs[i];
@@ -612,7 +626,11 @@ impl World {
         let expires = unix_millis(now + url_ttl);
         let signed = |name: &str| {
             let sig = store.signer.sign(&format!("export/{export}/{name}"), expires);
-            format!("{}/exports/{}/{name}?expires={expires}&sig={sig}", self.base_url, encode(export))
+            format!(
+                "{}/exports/{}/{name}?expires={expires}&sig={sig}",
+                self.base_url,
+                encode(export)
+            )
         };
         Ok(ProjectExport {
             attempt_index: 0,
@@ -671,7 +689,9 @@ impl World {
             }
             job.polls += 1;
             let (status, progress) = job.status_at(now);
-            let Detail::Remix { action } = &job.detail else { continue };
+            let Detail::Remix { action } = &job.detail else {
+                continue;
+            };
             runs.push((
                 job.seq,
                 RemixActionRun {
@@ -895,7 +915,11 @@ fn result_bytes(file_type: &FileType) -> u64 {
 
 fn result_name(prompt: &str, file_type: &FileType, n: u64) -> String {
     let words: Vec<&str> = prompt.split_whitespace().take(5).collect();
-    let stem = if words.is_empty() { "result".to_owned() } else { words.join(" ") };
+    let stem = if words.is_empty() {
+        "result".to_owned()
+    } else {
+        words.join(" ")
+    };
     let ext = match file_type {
         FileType::Image => "png",
         FileType::Audio => "mp3",

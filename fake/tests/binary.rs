@@ -39,7 +39,9 @@ fn start(args: &[&str]) -> (Server, String, String) {
     let mut base_url = None;
     let mut key = None;
     while base_url.is_none() || key.is_none() {
-        let line = rx.recv_timeout(Duration::from_secs(20)).expect("the binary prints its URL and key");
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the binary prints its URL and key");
         if let Some(url) = line.strip_prefix("VIDEOGEN_BASE_URL=") {
             base_url = Some(url.to_owned());
         } else if let Some(k) = line.strip_prefix("VIDEOGEN_API_KEY=") {
@@ -82,11 +84,17 @@ async fn the_binary_serves_the_api_and_stops_on_sigterm() {
             .await
             .unwrap();
         let state = job.get().await.unwrap();
-        assert_eq!(state.status, videogen::types::ExecutedToolStatus::Succeeded, "--job-duration 0s");
+        assert_eq!(
+            state.status,
+            videogen::types::ExecutedToolStatus::Succeeded,
+            "--job-duration 0s"
+        );
         let projects = client.projects().list().include_ui_projects(true).await.unwrap();
         assert_eq!(projects.projects.len(), 2, "--demo seeds projects");
     };
-    tokio::time::timeout(Duration::from_secs(30), work).await.expect("requests answered in time");
+    tokio::time::timeout(Duration::from_secs(30), work)
+        .await
+        .expect("requests answered in time");
 
     let pid = server.0.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
@@ -103,14 +111,20 @@ fn the_same_seed_gives_the_same_ids_across_processes() {
         let output = Command::new("curl")
             .args(["-s", "--max-time", "10", "-X", "POST", "-H"])
             .arg(format!("Authorization: Bearer {key}"))
-            .args(["-d", r#"{"prompt":"x"}"#, &format!("{base_url}/v1/tools/generate-music")])
+            .args([
+                "-d",
+                r#"{"prompt":"x"}"#,
+                &format!("{base_url}/v1/tools/generate-music"),
+            ])
             .output();
         let Ok(output) = output else {
             eprintln!("no curl: skipped");
             return;
         };
         ids.push(String::from_utf8_lossy(&output.stdout).into_owned());
-        let _ = Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &server.0.id().to_string()])
+            .status();
         wait_exit(&mut server, Duration::from_secs(10)).expect("stops");
     }
     assert!(ids[0].contains("vg_tool_"), "{}", ids[0]);
@@ -125,7 +139,10 @@ fn bad_flags_exit_with_status_2_and_help_lists_them() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--job-duration"));
-    let help = Command::new(env!("CARGO_BIN_EXE_videogen-fake")).arg("--help").output().unwrap();
+    let help = Command::new(env!("CARGO_BIN_EXE_videogen-fake"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&help.stdout);
     for flag in ["--port", "--seed", "--job-duration", "--url-ttl", "--latency", "--demo"] {
         assert!(text.contains(flag), "{flag}");

@@ -93,5 +93,8 @@ fn the_embedded_spec_extract_matches_spec_openapi_yaml() {
         "fake/src/spec.json is stale: run `VIDEOGEN_FAKE_BLESS=1 cargo test -p videogen-fake --test spec_extract`"
     );
     let parsed: Value = serde_json::from_str(&current).unwrap();
-    assert_eq!(parsed["operations"].as_object().unwrap().len(), videogen::Operation::COUNT);
+    assert_eq!(
+        parsed["operations"].as_object().unwrap().len(),
+        videogen::Operation::COUNT
+    );
 }

@@ -1,12 +1,15 @@
-//! An in-process fake of the VideoGen Files API, for tests, examples and
-//! benchmarks of code that uses the [`videogen`] crate.
+//! A fake of the whole VideoGen API, for tests, examples and benchmarks of
+//! code that uses the [`videogen`] crate, and (as the `videogen-fake`
+//! binary) for services written in other languages.
 //!
 //! [`FakeVideoGen::start`] binds a real HTTP server to `127.0.0.1` on a free
-//! port, in the calling Tokio runtime, and serves all eight Files operations
-//! from memory, plus the signed download URLs that hydrate mints and the
-//! presigned upload URLs that `createFileUpload` returns. Every payload is
-//! built from the `videogen` types, so it matches the spec by construction.
-//! No network, no API key.
+//! port, in the calling Tokio runtime, and serves all 55 operations of the
+//! published document from memory, routed from [`videogen::Operation`]'s
+//! table, plus the signed download URLs that hydrate mints, the presigned
+//! upload URLs, and the MP4s of finished exports. Every payload is built
+//! from the `videogen` types, and every request is checked against the
+//! document's structure: what it allows is accepted, anything else gets
+//! the documented `ApiError` 400. No network, no API key.
 //!
 //! ```no_run
 //! use videogen_fake::{FakeVideoGen, Fault, Route, SeedFile};
@@ -28,9 +31,15 @@
 //!   tampered with), served with `Range`, `Content-Length` and `ETag`;
 //! - uploads that go from pending to ready after a processing delay, or fail
 //!   when told ([`FakeVideoGen::fail_uploads`]);
-//! - scripted faults ([`Faults`]): status sequences, 429 with `Retry-After`,
-//!   latency, connections dropped mid-body, truncated bodies, HTML error
-//!   pages, a per-key rate limit;
+//! - jobs on the fake's clock ([`FakeVideoGen::jobs`], [`FakeVideoGen::advance`]):
+//!   tool executions, workflow runs, exports and remix actions that go
+//!   `pending`, `running`, then `succeeded` (or, as scripted, `failed`,
+//!   `cancelled` or stalled), with result files that exist in the fake;
+//! - entities, projects, resource catalogues, text generation, `me` and
+//!   webhook endpoints;
+//! - scripted faults ([`Faults`]) on every route: status sequences, 429
+//!   with `Retry-After`, latency, connections dropped mid-body, truncated
+//!   bodies, HTML error pages, a per-key rate limit;
 //! - a request log ([`FakeVideoGen::requests`]) and per-route counters
 //!   ([`FakeVideoGen::count`]).
 #![warn(missing_docs)]

@@ -27,6 +27,24 @@ fn strip(value: &Value, in_properties: bool) -> Value {
     }
 }
 
+/// Compact JSON with object keys sorted, whatever order the map keeps
+/// (serde_json's `preserve_order` may be on in a workspace build).
+fn canonical(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let fields: Vec<String> = keys
+                .into_iter()
+                .map(|k| format!("{}:{}", Value::String(k.clone()), canonical(&map[k])))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
 fn derive(doc: &Value) -> String {
     let parameters = &doc["components"]["parameters"];
     let mut operations = Map::new();
@@ -59,15 +77,20 @@ fn derive(doc: &Value) -> String {
         }
     }
     let mut out = String::from("{\"operations\": {\n");
-    let ops: Vec<String> = operations.iter().map(|(k, v)| format!("{}: {v}", json!(k))).collect();
+    let mut ops: Vec<String> = operations
+        .iter()
+        .map(|(k, v)| format!("{}: {}", json!(k), canonical(v)))
+        .collect();
+    ops.sort();
     out.push_str(&ops.join(",\n"));
     out.push_str("\n},\n\"schemas\": {\n");
-    let schemas: Vec<String> = doc["components"]["schemas"]
+    let mut schemas: Vec<String> = doc["components"]["schemas"]
         .as_object()
         .unwrap()
         .iter()
-        .map(|(k, v)| format!("{}: {}", json!(k), strip(v, false)))
+        .map(|(k, v)| format!("{}: {}", json!(k), canonical(&strip(v, false))))
         .collect();
+    schemas.sort();
     out.push_str(&schemas.join(",\n"));
     out.push_str("\n}}\n");
     out

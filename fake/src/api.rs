@@ -5,7 +5,6 @@
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
-    Json,
 };
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
@@ -52,19 +51,22 @@ pub(crate) fn handle(
 ) -> Response {
     let status = StatusCode::from_u16(op.info().success_status).unwrap_or(StatusCode::OK);
     match answer(shared, op, key, params, query, body) {
-        Ok(Answer::Json(value)) => (status, Json(value)).into_response(),
+        Ok(Answer::Json(bytes)) => {
+            (status, [(axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response()
+        }
         Ok(Answer::Empty) => status.into_response(),
         Err(reject) => reject.into_response(),
     }
 }
 
 enum Answer {
-    Json(Value),
+    /// A JSON body, serialised once, straight from the `videogen` type.
+    Json(Vec<u8>),
     Empty,
 }
 
 fn json<T: Serialize>(value: T) -> Result<Answer, Reject> {
-    serde_json::to_value(value).map(Answer::Json).map_err(|e| {
+    serde_json::to_vec(&value).map(Answer::Json).map_err(|e| {
         Reject::new(
             500,
             "internal_error",

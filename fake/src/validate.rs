@@ -76,6 +76,9 @@ pub(crate) fn body<T: DeserializeOwned>(op: Operation, raw: &[u8]) -> Result<Opt
 /// The query parameters of `op`, checked against their schemas; values are
 /// returned as sent (an empty value counts as given).
 pub(crate) fn query(op: Operation, raw: Option<&str>) -> Result<Query, Reject> {
+    if op.info().query_params.is_empty() {
+        return Ok(Query::default());
+    }
     let mut given: HashMap<String, String> = HashMap::new();
     for (key, value) in form_urlencoded(raw.unwrap_or_default()) {
         given.insert(key, value);

@@ -11,11 +11,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-doc="${VIDEOGEN_PUBLISHED:-../shared/published/videogen-openapi.json}"
+doc="$(realpath "${VIDEOGEN_PUBLISHED:-../shared/published/videogen-openapi.json}" 2>/dev/null || true)"
 max_examples="${ST_MAX_EXAMPLES:-25}"
 time_limit="${ST_TIME_LIMIT:-300}"
 seed="${ST_SEED:-1}"
-[ -f "$doc" ] || { echo "schemathesis.sh: no published document at $doc" >&2; exit 1; }
+[ -n "$doc" ] && [ -f "$doc" ] || { echo "schemathesis.sh: no published document (../shared/published/videogen-openapi.json)" >&2; exit 1; }
 
 if ! command -v st >/dev/null 2>&1; then
     echo "==> installing schemathesis (pip)"
@@ -56,6 +56,8 @@ echo "==> fake at $base_url (pid $server_pid)"
 
 echo "==> st run: $doc, --checks all, --max-examples $max_examples, hard limit ${time_limit}s"
 status=0
+# Run from the scratch folder: st keeps its cache (.schemathesis/) in the working directory.
+cd "$work"
 timeout --kill-after=10 "$time_limit" "$st_bin" run "$doc" \
     --url "$base_url" \
     -H "Authorization: Bearer $api_key" \

@@ -177,13 +177,16 @@ async fn serve(options: Options) -> ExitCode {
     if !options.latency.is_zero() {
         fake.faults().on_any().always(Fault::latency(options.latency));
     }
+    // Listen for the signals before telling anyone where we are, so a stop
+    // sent right after the URL is read is handled, not fatal.
+    let stop = stop_signal();
     println!("VIDEOGEN_BASE_URL={}", fake.base_url());
     println!("VIDEOGEN_API_KEY={}", fake.api_key());
     eprintln!(
         "videogen-fake {} listening; Ctrl-C or SIGTERM to stop",
         env!("CARGO_PKG_VERSION")
     );
-    let signal = stop_signal().await;
+    let signal = stop.await;
     eprintln!("videogen-fake: {signal}, stopping");
     match tokio::time::timeout(Duration::from_secs(5), fake.shutdown()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -194,26 +197,33 @@ async fn serve(options: Options) -> ExitCode {
     }
 }
 
-/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM; names the one that came.
-async fn stop_signal() -> &'static str {
+/// Registers for Ctrl-C (SIGINT) and, on Unix, SIGTERM at once; the future
+/// ends when one arrives and names it.
+fn stop_signal() -> impl std::future::Future<Output = &'static str> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => tokio::select! {
-                _ = tokio::signal::ctrl_c() => "interrupted",
-                _ = term.recv() => "terminated",
-            },
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                "interrupted"
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => tokio::select! {
+                    _ = interrupt.recv() => "interrupted",
+                    _ = terminate.recv() => "terminated",
+                },
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    "interrupted"
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
-        "interrupted"
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+            "interrupted"
+        }
     }
 }
 

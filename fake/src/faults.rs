@@ -87,8 +87,8 @@ struct Target {
 }
 
 impl Target {
-    fn matches(&self, route: Route, file_id: Option<&str>) -> bool {
-        self.route.is_none_or(|r| r == route) && self.file_id.as_deref().is_none_or(|id| Some(id) == file_id)
+    fn matches(&self, route: Route, ids: &[String]) -> bool {
+        self.route.is_none_or(|r| r == route) && self.file_id.as_deref().is_none_or(|id| ids.iter().any(|i| i == id))
     }
 }
 
@@ -119,11 +119,11 @@ pub(crate) struct FaultState {
 impl FaultState {
     /// The fault for this request, if any. Sequences come first (oldest
     /// rule first); `always` rules apply only when no sequence matches.
-    pub fn next(&mut self, route: Route, file_id: Option<&str>) -> Option<Fault> {
+    pub fn next(&mut self, route: Route, ids: &[String]) -> Option<Fault> {
         if let Some(index) = self
             .rules
             .iter()
-            .position(|r| !r.queue.is_empty() && r.target.matches(route, file_id))
+            .position(|r| !r.queue.is_empty() && r.target.matches(route, ids))
         {
             let rule = &mut self.rules[index];
             let fault = rule.queue.pop_front();
@@ -134,7 +134,7 @@ impl FaultState {
         }
         self.rules
             .iter()
-            .filter(|r| r.target.matches(route, file_id))
+            .filter(|r| r.target.matches(route, ids))
             .find_map(|r| r.forever.clone())
     }
 
@@ -182,12 +182,12 @@ impl Faults {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Starts a rule for one route.
-    pub fn on(&self, route: Route) -> FaultRule {
+    /// Starts a rule for one route (a [`Route`] or a [`videogen::Operation`]).
+    pub fn on(&self, route: impl Into<Route>) -> FaultRule {
         FaultRule {
             faults: self.clone(),
             target: Target {
-                route: Some(route),
+                route: Some(route.into()),
                 file_id: None,
             },
         }
@@ -248,6 +248,12 @@ impl FaultRule {
         self
     }
 
+    /// Only requests whose path names this id: a tool execution, workflow
+    /// run, project, export, entity, endpoint or file id.
+    pub fn for_id(self, id: impl Into<String>) -> Self {
+        self.for_file(id)
+    }
+
     /// The next matching requests get these outcomes, one each, in order;
     /// later ones are answered normally.
     pub fn sequence(self, faults: impl IntoIterator<Item = Fault>) {
@@ -300,19 +306,22 @@ mod tests {
             .sequence([Fault::Status(503), Fault::Pass]);
         let mut state = faults.lock();
         assert_eq!(
-            state.next(Route::HydrateFile, Some("b")),
+            state.next(Route::HydrateFile, &["b".to_owned()]),
             Some(Fault::Latency(Duration::from_millis(1)))
         );
-        assert_eq!(state.next(Route::HydrateFile, Some("a")), Some(Fault::Status(503)));
-        assert_eq!(state.next(Route::HydrateFile, Some("a")), Some(Fault::Pass));
         assert_eq!(
-            state.next(Route::HydrateFile, Some("a")),
+            state.next(Route::HydrateFile, &["a".to_owned()]),
+            Some(Fault::Status(503))
+        );
+        assert_eq!(state.next(Route::HydrateFile, &["a".to_owned()]), Some(Fault::Pass));
+        assert_eq!(
+            state.next(Route::HydrateFile, &["a".to_owned()]),
             Some(Fault::Latency(Duration::from_millis(1)))
         );
         drop(state);
         assert_eq!(faults.pending(), 0);
         faults.clear();
-        assert_eq!(faults.lock().next(Route::GetFile, None), None);
+        assert_eq!(faults.lock().next(Route::GetFile, &[]), None);
     }
 
     #[test]

@@ -1,12 +1,15 @@
-//! An in-process fake of the VideoGen Files API, for tests, examples and
-//! benchmarks of code that uses the [`videogen`] crate.
+//! A fake of the whole VideoGen API, for tests, examples and benchmarks of
+//! code that uses the [`videogen`] crate, and (as the `videogen-fake`
+//! binary) for services written in other languages.
 //!
 //! [`FakeVideoGen::start`] binds a real HTTP server to `127.0.0.1` on a free
-//! port, in the calling Tokio runtime, and serves all eight Files operations
-//! from memory, plus the signed download URLs that hydrate mints and the
-//! presigned upload URLs that `createFileUpload` returns. Every payload is
-//! built from the `videogen` types, so it matches the spec by construction.
-//! No network, no API key.
+//! port, in the calling Tokio runtime, and serves all 55 operations of the
+//! published document from memory, routed from [`videogen::Operation`]'s
+//! table, plus the signed download URLs that hydrate mints, the presigned
+//! upload URLs, and the MP4s of finished exports. Every payload is built
+//! from the `videogen` types, and every request is checked against the
+//! document's structure: what it allows is accepted, anything else gets
+//! the documented `ApiError` 400. No network, no API key.
 //!
 //! ```no_run
 //! use videogen_fake::{FakeVideoGen, Fault, Route, SeedFile};
@@ -28,22 +31,34 @@
 //!   tampered with), served with `Range`, `Content-Length` and `ETag`;
 //! - uploads that go from pending to ready after a processing delay, or fail
 //!   when told ([`FakeVideoGen::fail_uploads`]);
-//! - scripted faults ([`Faults`]): status sequences, 429 with `Retry-After`,
-//!   latency, connections dropped mid-body, truncated bodies, HTML error
-//!   pages, a per-key rate limit;
+//! - jobs on the fake's clock ([`FakeVideoGen::jobs`], [`FakeVideoGen::advance`]):
+//!   tool executions, workflow runs, exports and remix actions that go
+//!   `pending`, `running`, then `succeeded` (or, as scripted, `failed`,
+//!   `cancelled` or stalled), with result files that exist in the fake;
+//! - entities, projects, resource catalogues, text generation, `me` and
+//!   webhook endpoints;
+//! - scripted faults ([`Faults`]) on every route: status sequences, 429
+//!   with `Retry-After`, latency, connections dropped mid-body, truncated
+//!   bodies, HTML error pages, a per-key rate limit;
 //! - a request log ([`FakeVideoGen::requests`]) and per-route counters
 //!   ([`FakeVideoGen::count`]).
 #![warn(missing_docs)]
 
+mod api;
+mod catalog;
 mod clock;
 mod content;
 mod faults;
+mod jobs;
 mod log;
+mod paging;
 mod route;
 mod seed;
 mod server;
 mod sign;
 mod store;
+mod validate;
+mod world;
 
 use std::{
     io,
@@ -59,12 +74,13 @@ use videogen::{FileSourceStatus, Rendition};
 pub use crate::{
     clock::Clock,
     faults::{Fault, FaultRule, Faults},
+    jobs::{JobKind, JobScript, JobState, JobStatus, Jobs},
     log::RecordedRequest,
     route::Route,
     seed::SeedFile,
     store::ReceivedUpload,
 };
-use crate::{log::Log, store::Store};
+use crate::{log::Log, store::Store, world::World};
 /// The `http` crate, whose `Method` and `HeaderMap` appear in [`RecordedRequest`].
 pub use http;
 
@@ -93,11 +109,16 @@ pub(crate) struct Settings {
     pub urls_on_read: UrlsOnRead,
     pub rng_seed: Option<u64>,
     pub fail_uploads: bool,
+    pub job_duration: Duration,
+    pub export_bytes: u64,
 }
 
 /// State shared by the server and the handle.
 pub(crate) struct Shared {
+    world: Mutex<World>,
     store: Mutex<Store>,
+    base_url: String,
+    export_bytes: u64,
     log: Mutex<Log>,
     clock: Clock,
     faults: Faults,
@@ -113,6 +134,16 @@ impl Shared {
 
     fn log(&self) -> MutexGuard<'_, Log> {
         self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` on the jobs and the files, settled up to now (locks the
+    /// world, then the files: always in that order).
+    fn with_world<R>(&self, f: impl FnOnce(&mut World, &mut Store, SystemTime) -> R) -> R {
+        let now = self.clock.now();
+        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut store = self.store();
+        world.settle(now, &mut store);
+        f(&mut world, &mut store, now)
     }
 }
 
@@ -206,9 +237,39 @@ impl FakeVideoGen {
         self.shared.clock.clone()
     }
 
+    /// Moves the fake's clock forward: jobs progress and end, URLs age,
+    /// uploads finish processing. Same as `fake.clock().advance(by)`.
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
     /// Scripted failures and the rate limit.
     pub fn faults(&self) -> Faults {
         self.shared.faults.clone()
+    }
+
+    /// Scripts jobs (fail, stall, take a set time, cancel) and lists them.
+    pub fn jobs(&self) -> Jobs {
+        Jobs {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// One job's state now (tool execution, workflow run, export or remix action).
+    pub fn job(&self, id: &str) -> Option<JobState> {
+        self.jobs().get(id)
+    }
+
+    /// Every webhook endpoint, oldest first, with its full signing secret.
+    pub fn webhook_endpoints(&self) -> Vec<videogen::types::WebhookEndpoint> {
+        self.shared.with_world(|world, _, _| world.endpoints())
+    }
+
+    /// Adds a ready project, as if made earlier (`ui`: made in the web app,
+    /// listed only with `includeUiProjects`); returns its id.
+    pub fn add_project(&self, title: &str, aspect: (u64, u64), ui: bool) -> String {
+        self.shared
+            .with_world(|world, _, now| world.seed_project(title, aspect, ui, now))
     }
 
     /// Adds a file (replacing one with the same id); returns its id.
@@ -275,8 +336,9 @@ impl FakeVideoGen {
         self.shared.log().entries()
     }
 
-    /// The logged requests of one route, oldest first.
-    pub fn requests_to(&self, route: Route) -> Vec<RecordedRequest> {
+    /// The logged requests of one route or operation, oldest first.
+    pub fn requests_to(&self, route: impl Into<Route>) -> Vec<RecordedRequest> {
+        let route = route.into();
         self.requests().into_iter().filter(|r| r.route == Some(route)).collect()
     }
 
@@ -290,10 +352,21 @@ impl FakeVideoGen {
             .collect()
     }
 
-    /// How many requests reached a route (whatever the outcome: faults,
-    /// 401s and 404s count), since start or [`reset_log`](Self::reset_log).
-    pub fn count(&self, route: Route) -> u64 {
-        self.shared.log().count(route)
+    /// How many requests reached a route or operation (whatever the
+    /// outcome: faults, 401s and 404s count), since start or
+    /// [`reset_log`](Self::reset_log). `fake.count(Operation::GetToolExecutionInfo)`
+    /// counts polls.
+    pub fn count(&self, route: impl Into<Route>) -> u64 {
+        self.shared.log().count(route.into())
+    }
+
+    /// Every route or operation that was requested, with its count.
+    pub fn counts(&self) -> Vec<(Route, u64)> {
+        Route::ALL
+            .into_iter()
+            .map(|r| (r, self.count(r)))
+            .filter(|(_, n)| *n > 0)
+            .collect()
     }
 
     /// [`count`](Self::count) by name: the spec's `operationId`
@@ -320,6 +393,8 @@ pub struct Builder {
     settings: Settings,
     max_kept_upload: u64,
     log_capacity: usize,
+    demo_projects: bool,
+    bind: std::net::SocketAddr,
 }
 
 impl Default for Builder {
@@ -336,9 +411,13 @@ impl Default for Builder {
                 urls_on_read: UrlsOnRead::Omit,
                 rng_seed: None,
                 fail_uploads: false,
+                job_duration: Duration::from_secs(10),
+                export_bytes: 1 << 20,
             },
             max_kept_upload: 64 << 20,
             log_capacity: 10_000,
+            demo_projects: false,
+            bind: (Ipv4Addr::LOCALHOST, 0).into(),
         }
     }
 }
@@ -395,9 +474,38 @@ impl Builder {
         self
     }
 
-    /// Seeds [`SeedFile::demo_set`], `vg_file_demo` among them.
+    /// Seeds [`SeedFile::demo_set`], `vg_file_demo` among them (every type
+    /// the document lists; see [`with_future_types`](Self::with_future_types)
+    /// for one it does not).
     pub fn with_demo_files(self) -> Self {
         self.files(SeedFile::demo_set())
+    }
+
+    /// Seeds the demo files, a demo project (`ready`) and one made in the web app.
+    pub fn with_demo_data(mut self) -> Self {
+        self.demo_projects = true;
+        self.with_demo_files()
+    }
+
+    /// Seeds [`SeedFile::future_types`]: a file of a type newer than the
+    /// published document (`LOTTIE`), for testing forward compatibility. Off
+    /// by default: a fake that conforms to the document never sends it.
+    pub fn with_future_types(self) -> Self {
+        self.files(SeedFile::future_types())
+    }
+
+    /// How long a job takes from start to end by the fake's clock (default
+    /// 10 s): `pending` for the first tenth, then `running`. Zero ends jobs
+    /// on their first read. Scripts ([`FakeVideoGen::jobs`]) override it per job.
+    pub fn job_duration(mut self, duration: Duration) -> Self {
+        self.settings.job_duration = duration;
+        self
+    }
+
+    /// Size of a finished export's MP4 (default 1 MiB).
+    pub fn export_bytes(mut self, bytes: u64) -> Self {
+        self.settings.export_bytes = bytes;
+        self
     }
 
     /// Which signed URLs reads other than hydrate carry (default none).
@@ -432,6 +540,12 @@ impl Builder {
         self
     }
 
+    /// Where to listen (default `127.0.0.1:0`: a free port on loopback).
+    pub fn bind(mut self, addr: std::net::SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
     /// Binds and starts the server in the current Tokio runtime.
     ///
     /// # Panics
@@ -444,17 +558,32 @@ impl Builder {
 
     /// [`start`](Self::start), returning bind errors instead of panicking.
     pub async fn try_start(self) -> io::Result<FakeVideoGen> {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
-        let base_url = format!("http://{}", listener.local_addr()?);
+        let listener = tokio::net::TcpListener::bind(self.bind).await?;
+        let local = listener.local_addr()?;
+        let host = if local.ip().is_unspecified() {
+            std::net::SocketAddr::new(Ipv4Addr::LOCALHOST.into(), local.port())
+        } else {
+            local
+        };
+        let base_url = format!("http://{host}");
+        let export_bytes = self.settings.export_bytes;
+        let mut world = World::new(base_url.clone(), self.settings.rng_seed, self.settings.job_duration);
         let mut store = Store::new(base_url.clone(), self.settings);
         let now = self.clock.now();
         for file in self.files {
             store.seed(file, now);
         }
+        if self.demo_projects {
+            world.seed_project("Coastline at sunset", (16, 9), false, now);
+            world.seed_project("Product launch teaser", (9, 16), true, now);
+        }
         let mut api_keys = self.extra_keys;
         api_keys.push(self.api_key.clone());
         let shared = Arc::new(Shared {
+            world: Mutex::new(world),
             store: Mutex::new(store),
+            base_url: base_url.clone(),
+            export_bytes,
             log: Mutex::new(Log::new(self.log_capacity)),
             clock: self.clock,
             faults: Faults { state: Arc::default() },

@@ -33,6 +33,9 @@ pub struct RecordedRequest {
     pub route: Option<Route>,
     /// The file id in its path, percent-decoded.
     pub file_id: Option<String>,
+    /// Every id in its path (file, tool execution, workflow run, project,
+    /// export, entity or endpoint id), percent-decoded, in path order.
+    pub ids: Vec<String>,
     /// The `x-request-id` the fake answered with.
     pub request_id: String,
     /// The status answered (the response may still have broken mid-body).

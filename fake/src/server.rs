@@ -2,7 +2,7 @@
 //! rate limit, faults, auth, request ids) and the handlers.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     sync::{atomic::Ordering, Arc},
 };
 
@@ -12,16 +12,16 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{get, post, put},
+    routing::{get, put, MethodFilter, MethodRouter},
     Json, Router,
 };
 use bytes::BytesMut;
 use futures_util::StreamExt;
-use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
-use videogen::types::{ApiError, CreateFileUploadRequest, SearchFilesRequest, SearchFilesResponse};
+use videogen::{types::ApiError, Operation};
 
 use crate::{
+    api, catalog,
     content::{cut_body, parse_range, Content, Cut, RangeRequest},
     faults::Fault,
     log::RecordedRequest,
@@ -35,26 +35,56 @@ use crate::{
 const MAX_API_BODY: usize = 1 << 20;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/v1/files", get(list_files))
-        .route("/v1/files/search", post(search_files))
-        .route("/v1/files/upload", post(create_upload))
-        .route("/v1/files/{fileId}", get(get_file))
-        .route("/v1/files/{fileId}/hydrate", post(hydrate_file))
-        .route("/v1/files/{fileId}/archive", post(archive_file))
-        .route("/v1/files/{fileId}/enable-public-preview", post(enable_public_preview))
-        .route(
-            "/v1/files/{fileId}/disable-public-preview",
-            post(disable_public_preview),
-        )
+    // One route per path template of the operation table, each method of
+    // that path bound to its operation.
+    let mut paths: BTreeMap<&'static str, MethodRouter<Arc<Shared>>> = BTreeMap::new();
+    for op in Operation::ALL {
+        let info = op.info();
+        let filter = MethodFilter::try_from(info.method.clone()).unwrap_or(MethodFilter::GET);
+        let handler = move |State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri, body: Bytes| async move {
+            let params = path_params(Route::Api(op), uri.path());
+            let key = bearer(&headers).unwrap_or_default();
+            api::handle(&shared, op, key, &params, uri.query(), &body)
+        };
+        let entry = paths.remove(info.path).unwrap_or_default();
+        paths.insert(info.path, entry.on(filter, handler));
+    }
+    let mut router = Router::new();
+    for (path, methods) in paths {
+        router = router.route(path, methods);
+    }
+    router
         .route("/download/{fileId}/{rendition}", get(download))
         .route("/upload/{fileId}", put(upload))
         .route("/public/{fileId}", get(public_preview))
         .route("/public/{fileId}/hls", get(public_hls))
+        .route("/exports/{exportId}/{name}", get(export_download))
+        .route("/assets/{*path}", get(asset))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(middleware::from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
+}
+
+/// The path parameters of a request on `route`, percent-decoded, by name.
+pub(crate) fn path_params(route: Route, path: &str) -> Vec<(&'static str, String)> {
+    let names = route.path_params();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(names.len());
+    let mut names = names.iter();
+    for (pattern, actual) in route.path().split('/').zip(path.split('/')) {
+        if pattern.starts_with('{') {
+            if let Some(name) = names.next() {
+                let value = percent_encoding::percent_decode_str(actual)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                out.push((*name, value));
+            }
+        }
+    }
+    out
 }
 
 impl IntoResponse for Reject {
@@ -88,13 +118,6 @@ fn code_for(status: u16) -> &'static str {
     }
 }
 
-fn reply<T: Serialize>(result: Result<T, Reject>) -> Response {
-    match result {
-        Ok(value) => Json(value).into_response(),
-        Err(reject) => reject.into_response(),
-    }
-}
-
 /// Every request passes here: it gets a request id, a log entry and a
 /// count, then the rate limit, scripted faults and (for API routes) the key
 /// check decide whether the handler runs.
@@ -102,7 +125,9 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
     let request_id = format!("req_fake_{:08x}", shared.requests.fetch_add(1, Ordering::Relaxed) + 1);
     let matched = request.extensions().get::<MatchedPath>();
     let route = matched.and_then(|m| Route::from_pattern(request.method(), m.as_str()));
-    let file_id = route.and_then(|r| file_id(r, request.uri()));
+    let params = route.map(|r| path_params(r, request.uri().path())).unwrap_or_default();
+    let file_id = params.iter().find(|(n, _)| *n == "fileId").map(|(_, v)| v.clone());
+    let ids: Vec<String> = params.into_iter().map(|(_, v)| v).collect();
     let (parts, body) = request.into_parts();
     let (body, logged) = match route {
         Some(route) if route.is_api() => match axum::body::to_bytes(body, MAX_API_BODY).await {
@@ -119,14 +144,15 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
         body: logged,
         at: shared.clock.now(),
         route,
-        file_id: file_id.clone(),
+        file_id,
+        ids: ids.clone(),
         request_id: request_id.clone(),
         status: None,
         fault: None,
     });
     let request = Request::from_parts(parts, body);
     let (mut response, fault) = match route {
-        Some(route) => respond(&shared, route, file_id.as_deref(), request, next).await,
+        Some(route) => respond(&shared, route, &ids, request, next).await,
         None => (next.run(request).await, None),
     };
     if let Ok(value) = HeaderValue::from_str(&request_id) {
@@ -136,20 +162,10 @@ async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -
     response
 }
 
-/// The file id in a request's path, percent-decoded.
-fn file_id(route: Route, uri: &Uri) -> Option<String> {
-    let raw = uri.path().split('/').nth(route.file_id_segment()?)?;
-    Some(
-        percent_encoding::percent_decode_str(raw)
-            .decode_utf8_lossy()
-            .into_owned(),
-    )
-}
-
 async fn respond(
     shared: &Shared,
     route: Route,
-    file_id: Option<&str>,
+    ids: &[String],
     request: Request,
     next: Next,
 ) -> (Response, Option<Fault>) {
@@ -162,7 +178,7 @@ async fn respond(
             return (response, Some(Fault::RateLimited { retry_after: wait }));
         }
     }
-    let fault = shared.faults.lock().next(route, file_id);
+    let fault = shared.faults.lock().next(route, ids);
     let cut = match &fault {
         None | Some(Fault::Pass) => None,
         Some(Fault::Latency(delay)) => {
@@ -267,90 +283,12 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Reject> {
     }
 }
 
-/// Parses a JSON body into a `videogen` request type; 400 otherwise.
-fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Reject> {
-    serde_json::from_slice(body).map_err(|e| Reject::bad_request(format!("invalid request body: {e}")))
-}
-
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 fn params(query: Params) -> Result<HashMap<String, String>, Reject> {
     query
         .map(|Query(q)| q)
         .map_err(|e| Reject::bad_request(format!("invalid query string: {e}")))
-}
-
-async fn list_files(State(shared): State<Arc<Shared>>, query: Params) -> Response {
-    let list = || {
-        let query = params(query)?;
-        let limit = match query.get("limit") {
-            None => 50,
-            Some(raw) => match raw.parse::<usize>() {
-                Ok(n @ 1..=200) => n,
-                _ => {
-                    return Err(Reject::bad_request(format!(
-                        "limit must be an integer from 1 to 200, not {raw:?}"
-                    )))
-                }
-            },
-        };
-        shared
-            .store()
-            .list(shared.clock.now(), limit, query.get("cursor").map(String::as_str))
-    };
-    reply(list())
-}
-
-async fn search_files(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let search = || {
-        let request: SearchFilesRequest = parse_body(&body)?;
-        if request.num_results.get() > 100 {
-            return Err(Reject::bad_request(format!(
-                "numResults must be from 1 to 100, not {}",
-                request.num_results
-            )));
-        }
-        let results = shared.store().search(shared.clock.now(), &request)?;
-        Ok(SearchFilesResponse { results })
-    };
-    reply(search())
-}
-
-async fn create_upload(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let create = || {
-        let request: CreateFileUploadRequest = parse_body(&body)?;
-        if request.display_name.trim().is_empty() {
-            return Err(Reject::bad_request("displayName must not be empty"));
-        }
-        if let Some(kind) = request.type_.as_ref().filter(|t| t.is_unknown()) {
-            return Err(Reject::bad_request(format!(
-                "type {kind:?} is not one of {:?}",
-                videogen::UploadFileType::KNOWN
-            )));
-        }
-        Ok(shared.store().create_upload(request, shared.clock.now()))
-    };
-    reply(create())
-}
-
-async fn get_file(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    reply(shared.store().get(&id, shared.clock.now()))
-}
-
-async fn hydrate_file(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    reply(shared.store().hydrate(&id, shared.clock.now()))
-}
-
-async fn archive_file(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    reply(shared.store().archive(&id, shared.clock.now()))
-}
-
-async fn enable_public_preview(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    reply(shared.store().set_public_preview(&id, true, shared.clock.now()))
-}
-
-async fn disable_public_preview(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    reply(shared.store().set_public_preview(&id, false, shared.clock.now()))
 }
 
 /// `expires` and `sig` of a signed URL; 403 when missing.
@@ -436,6 +374,62 @@ fn serve(content: &Content, headers: &HeaderMap) -> Response {
             )
                 .into_response()
         }
+    }
+}
+
+async fn export_download(
+    State(shared): State<Arc<Shared>>,
+    Path((id, name)): Path<(String, String)>,
+    query: Params,
+    headers: HeaderMap,
+) -> Response {
+    let checked = signature(query).and_then(|(expires, sig)| {
+        let now = shared.clock.now();
+        let store = shared.store();
+        if !store.signer.verify(&format!("export/{id}/{name}"), expires, &sig) {
+            return Err(Reject::new(
+                403,
+                "signature_mismatch",
+                "the URL's signature does not match",
+            ));
+        }
+        if crate::clock::unix_millis(now) >= expires {
+            return Err(Reject::new(
+                403,
+                "expired",
+                "the signed URL has expired; get the export again for a fresh one",
+            ));
+        }
+        Ok(())
+    });
+    if let Err(reject) = checked {
+        return reject.into_response();
+    }
+    if !shared.with_world(|world, _, _| world.export_done(&id)) {
+        return Reject::new(404, "not_found", format!("export {id:?} has no video")).into_response();
+    }
+    let seed = crate::content::fnv1a(id.as_bytes());
+    let content = match name.as_str() {
+        "video.mp4" => Content::mp4(seed, shared.export_bytes),
+        "thumbnail.jpg" => Content::generated(seed ^ 1, 16 << 10, "image/jpeg"),
+        _ => return Reject::new(404, "not_found", format!("export {id:?} has no {name:?}")).into_response(),
+    };
+    serve(&content, &headers)
+}
+
+async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
+    match catalog::asset_type(&path) {
+        Some(kind) => {
+            let seed = crate::content::fnv1a(path.as_bytes());
+            let len = if kind.starts_with("video") { 256 << 10 } else { 24 << 10 };
+            let content = if kind == "video/mp4" {
+                Content::mp4(seed, len)
+            } else {
+                Content::generated(seed, len, kind)
+            };
+            serve(&content, &headers)
+        }
+        None => Reject::new(404, "not_found", format!("no asset {path:?}")).into_response(),
     }
 }
 

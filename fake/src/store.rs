@@ -153,6 +153,16 @@ impl Store {
         id
     }
 
+    /// Whether a file with this id exists (archived or not).
+    pub fn contains(&self, id: &str) -> bool {
+        self.files.contains_key(id)
+    }
+
+    /// The file as stored, without settling processing or adding URLs.
+    pub fn peek_file(&self, id: &str) -> Option<File> {
+        self.files.get(id).map(|r| r.file.clone())
+    }
+
     pub fn remove(&mut self, id: &str) -> bool {
         self.files.remove(id).is_some()
     }
@@ -232,25 +242,22 @@ impl Store {
     /// One page, newest update first. Cursors carry the last item's update
     /// number, so pages stay consistent while files are added.
     pub fn list(&mut self, now: SystemTime, limit: usize, cursor: Option<&str>) -> Result<GetFilesResponse, Reject> {
-        let after = match cursor {
-            None => u64::MAX,
-            Some(cursor) => cursor
-                .strip_prefix("cur_")
-                .and_then(|hex| u64::from_str_radix(hex, 16).ok())
-                .ok_or_else(|| Reject::bad_request(format!("cursor {cursor:?} was not issued by this server")))?,
-        };
         self.settle_all(now);
-        let mut visible: Vec<&Record> = self.files.values().filter(|r| !r.archived && r.seq < after).collect();
-        visible.sort_by_key(|r| std::cmp::Reverse(r.seq));
-        let has_more = visible.len() > limit;
-        visible.truncate(limit);
-        let next_cursor = has_more.then(|| format!("cur_{:x}", visible.last().map_or(0, |r| r.seq)));
-        let ids: Vec<String> = visible.iter().map(|r| r.file.file_id.clone()).collect();
-        let files = ids.iter().map(|id| self.read_view(id, now)).collect::<Result<_, _>>()?;
+        let visible = self
+            .files
+            .values()
+            .filter(|r| !r.archived)
+            .map(|r| (r.seq, r.file.file_id.clone()));
+        let found = crate::paging::page("files", visible, limit, cursor)?;
+        let files = found
+            .items
+            .iter()
+            .map(|id| self.read_view(id, now))
+            .collect::<Result<_, _>>()?;
         Ok(GetFilesResponse {
             files,
-            has_more,
-            next_cursor,
+            has_more: found.has_more,
+            next_cursor: found.next_cursor,
         })
     }
 

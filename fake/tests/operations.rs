@@ -150,7 +150,12 @@ async fn seeded_files_cover_every_type_scope_and_status() {
             "no {kind} file"
         );
     }
-    assert!(all.iter().any(|f| f.type_ == Some(FileType::Unknown("LOTTIE".into()))));
+    // Every type is one the published document lists: the forward-compatibility
+    // demo is opt-in.
+    assert!(all.iter().all(|f| f.type_.as_ref().is_none_or(|t| !t.is_unknown())));
+    let future = FakeVideoGen::builder().with_future_types().start().await;
+    let lottie = future.client().files().get("vg_file_demo_lottie").await.unwrap();
+    assert_eq!(lottie.type_, Some(FileType::Unknown("LOTTIE".into())));
     for status in ["pending", "ready", "failed", "skipped"] {
         assert!(
             all.iter()
@@ -386,11 +391,10 @@ async fn errors_are_api_error_bodies_with_request_ids() {
         (M::POST, "/v1/files/search", r#"{"query":"a","numResults":101}"#),
         (M::POST, "/v1/files/search", r#"{"query":"a","numResults":0}"#),
         (M::POST, "/v1/files/upload", r#"{}"#),
-        (M::POST, "/v1/files/upload", r#"{"displayName":" "}"#),
         (M::POST, "/v1/files/upload", r#"{"displayName":"x","type":"HOLOGRAM"}"#),
         (M::GET, "/v1/files?limit=0", ""),
         (M::GET, "/v1/files?limit=201", ""),
-        (M::GET, "/v1/files?cursor=bogus", ""),
+        (M::GET, "/v1/files?limit=1.5", ""),
     ] {
         let (status, _, error) = raw(&fake, method.clone(), path, key, body).await;
         assert_eq!(
@@ -400,6 +404,21 @@ async fn errors_are_api_error_bodies_with_request_ids() {
         );
         assert!(!error["message"].as_str().unwrap().is_empty());
     }
+    // What the document allows is accepted: an empty cursor, an empty or blank
+    // display name, an integer written as 53.0.
+    for (method, path, body) in [
+        (M::GET, "/v1/files?cursor=", ""),
+        (M::GET, "/v1/files?limit=53.0", ""),
+        (M::POST, "/v1/files/upload", r#"{"displayName":""}"#),
+        (M::POST, "/v1/files/upload", r#"{"displayName":" "}"#),
+        (M::POST, "/v1/files/search", r#"{"query":"a","numResults":53.0}"#),
+    ] {
+        let (status, _, _) = raw(&fake, method.clone(), path, key, body).await;
+        assert_eq!(status, 200, "{method} {path} {body}");
+    }
+    // A cursor this server never issued is a page that does not exist.
+    let (status, _, body) = raw(&fake, M::GET, "/v1/files?cursor=bogus", key, "").await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("invalid_cursor")));
     let (status, _, body) = raw(&fake, M::GET, "/v2/nothing", key, "").await;
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
 
@@ -409,7 +428,7 @@ async fn errors_are_api_error_bodies_with_request_ids() {
     assert_eq!(err.code(), Some("not_found"));
     assert!(err.request_id().unwrap().starts_with("req_fake_"));
     let ids: Vec<_> = fake.requests().iter().map(|r| r.request_id.clone()).collect();
-    assert_eq!(ids.len(), 15);
+    assert_eq!(ids.len(), 20);
     assert!(ids.windows(2).all(|w| w[0] != w[1]), "request ids are unique");
 }
 

@@ -60,10 +60,7 @@ async fn every_tool_goes_pending_running_succeeded_with_files_of_its_type() {
         let started = vec![
             (
                 tools
-                    .generate_image(
-                        GenerateImageRequest::new("a red fox in snow")
-                            .num_results(std::num::NonZeroU64::new(2).unwrap()),
-                    )
+                    .generate_image(GenerateImageRequest::new("a red fox in snow").num_results(2))
                     .await,
                 FileType::Image,
                 2,
@@ -96,7 +93,7 @@ async fn every_tool_goes_pending_running_succeeded_with_files_of_its_type() {
             ),
             (
                 tools
-                    .generate_avatar(GenerateAvatarRequest::new("vg_file_aud", "vg_pres_amara"))
+                    .generate_avatar(GenerateAvatarRequest::new("vg_pres_amara", "vg_file_aud"))
                     .await,
                 FileType::Video,
                 1,
@@ -212,7 +209,7 @@ async fn tools_referring_to_unknown_files_voices_or_presenters_are_404() {
                 .await
                 .err(),
             tools
-                .generate_avatar(GenerateAvatarRequest::new("vg_file_aud", "vg_pres_nobody"))
+                .generate_avatar(GenerateAvatarRequest::new("vg_pres_nobody", "vg_file_aud"))
                 .await
                 .err(),
         ] {

@@ -12,9 +12,9 @@ use futures_util::TryStreamExt;
 use serde_json::{json, Value};
 use videogen::{
     types::{
-        AddEntityReferenceRequest, CreateEntityRequest, CreateEntityRequestName, CreateWebhookEndpointRequest,
-        EntityType, ExecutedToolStatus, Gender, GenerateMusicRequest, GenerateTextRequest,
-        RemoveEntityReferenceRequest, ScriptToVideoRequest, UpdateEntityRequest, WebhookEventName, WorkflowVisualStyle,
+        AddEntityReferenceRequest, CreateEntityRequest, CreateWebhookEndpointRequest, EntityType, ExecutedToolStatus,
+        Gender, GenerateMusicRequest, GenerateTextRequest, RemoveEntityReferenceRequest, ScriptToVideoRequest,
+        UpdateEntityRequest, WebhookEventName, WorkflowVisualStyle,
     },
     Operation,
 };
@@ -86,17 +86,14 @@ async fn every_paged_list_pages_with_real_cursors() {
                 .unwrap();
             client
                 .entities()
-                .create(CreateEntityRequest::new(
-                    EntityType::Product,
-                    format!("thing {n}").parse::<CreateEntityRequestName>().unwrap(),
-                ))
+                .create(CreateEntityRequest::new(EntityType::Product, format!("thing {n}")))
                 .await
                 .unwrap();
             client
                 .webhooks()
                 .create_endpoint(CreateWebhookEndpointRequest::new(
-                    vec![WebhookEventName::ToolExecutionSucceeded],
                     format!("https://example.com/hook/{n}"),
+                    vec![WebhookEventName::ToolExecutionSucceeded],
                 ))
                 .await
                 .unwrap();
@@ -361,20 +358,14 @@ async fn entities_are_created_updated_referenced_and_archived() {
         let fake = fake().await;
         let entities = fake.client().entities();
         let actor = entities
-            .create(CreateEntityRequest::new(
-                EntityType::Actor,
-                "Narrator".parse::<CreateEntityRequestName>().unwrap(),
-            ))
+            .create(CreateEntityRequest::new(EntityType::Actor, "Narrator"))
             .await
             .unwrap();
         assert!(actor.entity_id.starts_with("vg_enti_"));
         assert_eq!((actor.description.as_str(), actor.references.len()), ("", 0));
         assert!(actor.actor_config.is_some());
         let style = entities
-            .create(CreateEntityRequest::new(
-                EntityType::VisualStyle,
-                "Watercolour".parse::<CreateEntityRequestName>().unwrap(),
-            ))
+            .create(CreateEntityRequest::new(EntityType::VisualStyle, "Watercolour"))
             .await
             .unwrap();
         assert!(style.actor_config.is_none());
@@ -445,11 +436,11 @@ async fn webhook_endpoints_show_their_secret_once() {
         let created = hooks
             .create_endpoint(
                 CreateWebhookEndpointRequest::new(
+                    "https://example.com/hooks",
                     vec![
                         WebhookEventName::ToolExecutionSucceeded,
                         WebhookEventName::WorkflowRunFailed,
                     ],
-                    "https://example.com/hooks",
                 )
                 .description("main"),
             )
@@ -530,10 +521,7 @@ async fn resources_text_and_account_answer_from_fixed_data() {
         assert!(first.contains("coffee"), "{first}");
         let short = client
             .text()
-            .generate(
-                GenerateTextRequest::new("one two three four five six")
-                    .max_output_tokens(std::num::NonZeroU64::new(3).unwrap()),
-            )
+            .generate(GenerateTextRequest::new("one two three four five six").max_output_tokens(3))
             .await
             .unwrap()
             .text;

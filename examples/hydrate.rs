@@ -1,4 +1,5 @@
-//! Hydrates one file and prints it as JSON.
+//! Hydrates one file and prints it as JSON; against the built-in fake it
+//! first starts an image generation and prints its execution id.
 //!
 //! ```sh
 //! cargo run --example hydrate                  # no key: the built-in fake API, file vg_file_demo
@@ -12,17 +13,32 @@
 
 mod common;
 
-use std::process::ExitCode;
+use std::{process::ExitCode, time::Duration};
 
 use common::fail;
+use videogen::types::GenerateImageRequest;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let file_id = std::env::args().nth(1).unwrap_or_else(|| "vg_file_demo".to_owned());
-    let (client, _fake) = match common::connect(|fake| fake.with_demo_files()).await {
-        Ok(connected) => connected,
-        Err(error) => return fail(&error),
-    };
+    let (client, fake) =
+        match common::connect(|fake| fake.with_demo_files().job_duration(Duration::from_millis(300))).await {
+            Ok(connected) => connected,
+            Err(error) => return fail(&error),
+        };
+    if fake.is_some() {
+        // Generation costs credits on the real API: only the fake gets one here.
+        let request = GenerateImageRequest::new("a red fox in snow");
+        let job = match client.tools().generate_image(request).await {
+            Ok(job) => job,
+            Err(error) => return fail(&error),
+        };
+        eprintln!("started tool execution {}", job.id());
+        match job.wait().poll_interval(Duration::from_millis(100)).await {
+            Ok(done) => eprintln!("{} with {} result(s)", done.status, done.results.len()),
+            Err(error) => return fail(&error),
+        }
+    }
     let file = match client.files().hydrate(&file_id).await {
         Ok(file) => file,
         Err(error) => return fail(&error),

@@ -24,6 +24,11 @@ pub fn notice(message: &str) {
     let _ = writeln!(std::io::stderr(), "NOTE: {message}");
 }
 
+/// Whether this is a CI run (`CI=true`, as CI services and `.ci/run` set it).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
 pub fn spec() -> Document {
     source::load_spec(&workspace_root()).expect("spec/openapi.yaml loads")
 }
@@ -37,11 +42,14 @@ pub fn published() -> Option<Document> {
             Located::Env(path) => Some(source::load(&path).expect("the document VIDEOGEN_PUBLISHED_SPEC names loads")),
             Located::Shared(path) => Some(source::load(&path.display().to_string()).expect("the shared copy loads")),
             Located::Missing(path) => {
-                notice(&format!(
+                let missing = format!(
                     "no published document at {} and {} is unset",
                     path.display(),
                     source::PUBLISHED_ENV
-                ));
+                );
+                // In CI a check that cannot run is a failure, not a note.
+                assert!(!in_ci(), "CI: {missing}; the drift checks against it cannot run");
+                notice(&missing);
                 None
             }
         })

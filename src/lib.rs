@@ -2,6 +2,8 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(test)]
+mod api_tests;
 mod call;
 mod client;
 mod enums;

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{default_client, KEY};
+use common::{default_client, within, KEY};
 use httpmock::prelude::*;
 use serde_json::json;
 use tokio::{io::AsyncWriteExt, net::TcpListener};
@@ -40,7 +40,7 @@ async fn a_dropped_cache_leader_does_not_poison_the_cache() {
     let get = server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/files/lead");
-            then.status(200).json_body(fresh).delay(Duration::from_millis(400));
+            then.status(200).json_body(fresh).delay(Duration::from_secs(1));
         })
         .await;
     let client = Client::builder()
@@ -50,11 +50,19 @@ async fn a_dropped_cache_leader_does_not_poison_the_cache() {
         .build()
         .unwrap();
     let files = client.files();
-    assert!(
-        tokio::time::timeout(Duration::from_millis(50), files.get_hydrated("lead"))
-            .await
-            .is_err()
-    );
+    // Drop the leader once its GET has reached the server (which answers
+    // a second later), however slowly this machine runs.
+    let mut leader = Box::pin(files.get_hydrated("lead"));
+    within(10, async {
+        while get.calls_async().await == 0 {
+            tokio::select! {
+                done = &mut leader => panic!("the leader finished before it was dropped: {done:?}"),
+                _ = tokio::time::sleep(Duration::from_millis(5)) => {}
+            }
+        }
+    })
+    .await;
+    drop(leader);
     let file = tokio::time::timeout(Duration::from_secs(10), files.get_hydrated("lead"))
         .await
         .unwrap()

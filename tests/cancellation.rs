@@ -117,3 +117,35 @@ async fn a_dropped_download_leaves_no_partial_file() {
     assert_eq!(leftovers(), 0, "no temporary file after the drop");
     assert!(!dest.exists());
 }
+
+/// "The crate spawns no tasks": nothing under src/ calls a spawn function,
+/// so all of a call's work lives in the future the caller holds (hyper's
+/// own connection tasks aside).
+#[test]
+fn the_crate_spawns_no_tasks() {
+    fn scan(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                scan(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or_default();
+                    if ["spawn(", "spawn_blocking(", "spawn_local("]
+                        .iter()
+                        .any(|f| code.contains(f))
+                    {
+                        found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    scan(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(found.is_empty(), "the crate spawns tasks:\n{}", found.join("\n"));
+}

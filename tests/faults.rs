@@ -204,6 +204,55 @@ async fn create_upload_is_not_retried_after_a_500() {
 }
 
 #[tokio::test]
+async fn create_upload_is_not_retried_after_a_timeout_or_a_cut_connection() {
+    let fake = fake().await;
+    fake.faults()
+        .on(Route::CreateFileUpload)
+        .once(Fault::latency(Duration::from_secs(3)));
+    let client = fake
+        .client_builder()
+        .timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let err = within(10, client.files().create_upload("slow.mp4")).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: TimeoutKind::Attempt,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(attempts(&fake, Route::CreateFileUpload), 1, "the file may exist");
+
+    fake.faults().on(Route::CreateFileUpload).once(Fault::DropMidBody);
+    let err = within(10, client.files().create_upload("cut.mp4")).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(attempts(&fake, Route::CreateFileUpload), 2, "one more, not retried");
+}
+
+#[tokio::test]
+async fn x_ratelimit_reset_is_honoured_when_there_is_no_retry_after() {
+    let fake = fake().await;
+    fake.faults().on(Route::GetFile).once(Fault::RateLimitReset {
+        reset_after: Duration::from_secs(2),
+    });
+    within(10, client(&fake, 3).files().get(ID)).await.unwrap();
+    let log = fake.requests_to(Route::GetFile);
+    assert_eq!(log.len(), 2);
+    assert!(log[0].header("retry-after").is_none());
+    let waited = log[1].at.duration_since(log[0].at).unwrap();
+    // The reset is a whole Unix second 2 s ahead: between 1 and 2 s away.
+    assert!(
+        waited >= Duration::from_millis(950),
+        "waited for the reset, not the 10 ms backoff: {waited:?}"
+    );
+}
+
+#[tokio::test]
 async fn create_upload_is_retried_where_the_server_cannot_have_acted() {
     let fake = fake().await;
     fake.faults().on(Route::CreateFileUpload).sequence([

@@ -270,15 +270,20 @@ fn the_error_type_travels_across_threads_and_into_anyhow_style_boxes() {
 /// connection attempt resolves once, so the count is the number of attempts
 /// even when no connection is ever made.
 struct CountingResolver {
-    addr: std::net::SocketAddr,
+    /// `None`: the name does not resolve.
+    addr: Option<std::net::SocketAddr>,
     lookups: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl reqwest::dns::Resolve for CountingResolver {
     fn resolve(&self, _: reqwest::dns::Name) -> reqwest::dns::Resolving {
         self.lookups.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let addrs: reqwest::dns::Addrs = Box::new(std::iter::once(self.addr));
-        Box::pin(async move { Ok(addrs) })
+        let addr = self.addr;
+        Box::pin(async move {
+            let addr = addr.ok_or("no such host")?;
+            let addrs: reqwest::dns::Addrs = Box::new(std::iter::once(addr));
+            Ok(addrs)
+        })
     }
 }
 
@@ -290,6 +295,13 @@ fn refusing_client(retries: u32) -> (videogen::Client, std::sync::Arc<std::sync:
         .unwrap()
         .local_addr()
         .unwrap();
+    resolving_client(Some(addr), retries)
+}
+
+fn resolving_client(
+    addr: Option<std::net::SocketAddr>,
+    retries: u32,
+) -> (videogen::Client, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let lookups = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let http = reqwest::Client::builder()
         .dns_resolver(CountingResolver {
@@ -298,9 +310,11 @@ fn refusing_client(retries: u32) -> (videogen::Client, std::sync::Arc<std::sync:
         })
         .build()
         .unwrap();
-    let policy = videogen::RetryPolicy::default()
-        .max_retries(retries)
-        .initial_backoff(std::time::Duration::from_millis(1));
+    let policy = match retries {
+        0 => videogen::RetryPolicy::disabled(),
+        n => videogen::RetryPolicy::default().max_retries(n),
+    }
+    .initial_backoff(std::time::Duration::from_millis(1));
     let client = videogen::Client::builder()
         .api_key(KEY)
         .base_url("http://videogen.invalid")
@@ -339,6 +353,15 @@ async fn a_refused_connection_is_retried_for_every_operation_create_upload_inclu
         .await
         .unwrap_err();
     assert_eq!(attempts(&lookups), 1, "retries off: one attempt");
+
+    // A name that does not resolve fails before anything is sent, too.
+    let (client, lookups) = resolving_client(None, 2);
+    let err = common::within(30, client.files().create_upload("clip.mp4"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.to_string().contains("no such host"), "{err}");
+    assert_eq!(attempts(&lookups), 3, "DNS failure: the first attempt and two retries");
 }
 
 #[tokio::test]

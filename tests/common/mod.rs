@@ -108,7 +108,8 @@ pub fn retry_signal() -> (std::sync::Arc<tokio::sync::Notify>, tracing::subscrib
             }
             let mut visit = IsRetrying(false);
             event.record(&mut visit);
-            if visit.0 {
+            // The README: retries are logged at DEBUG.
+            if visit.0 && *event.metadata().level() == tracing::Level::DEBUG {
                 self.0.notify_one();
             }
         }

@@ -200,6 +200,30 @@ async fn ensure_hydrated_skips_the_get_and_hydrates_only_when_needed() {
 }
 
 #[tokio::test]
+async fn the_hydration_margin_is_configurable() {
+    let server = leak(MockServer::start_async().await);
+    // URLs good for 30 minutes: fresh by the default 60 s margin...
+    let counts = serve(server, "half", file_expiring("half", 1800.0)).await;
+    let files = client(server, false).files();
+    assert_eq!(
+        files.get_hydrated("half").await.unwrap().download_url(),
+        Some(STORED_URL)
+    );
+    assert_eq!(counts.hydrate.calls_async().await, 0);
+    // ...and stale by a 1 h margin.
+    let wary = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .disable_retries()
+        .hydration_margin(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    let file = wary.files().get_hydrated("half").await.unwrap();
+    assert_eq!(file.download_url(), Some(FRESH_URL));
+    assert_eq!(counts.hydrate.calls_async().await, 1);
+}
+
+#[tokio::test]
 async fn hydrate_many_collapses_duplicates_and_reports_each_id() {
     let server = leak(MockServer::start_async().await);
     let mut mocks = Vec::new();

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use futures_util::future::join_all;
-use videogen::{Client, FileSourceStatus};
-use videogen_fake::{FakeVideoGen, Route, SeedFile, UrlsOnRead};
+use futures_util::{future::join_all, StreamExt};
+use videogen::{Client, FileSourceStatus, DEFAULT_HYDRATE_CONCURRENCY};
+use videogen_fake::{FakeVideoGen, Fault, Route, SeedFile, UrlsOnRead};
 
 const TTL: Duration = Duration::from_secs(3600);
 
@@ -102,4 +102,39 @@ async fn a_thousand_concurrent_calls_make_one_get_and_one_hydrate() {
     println!("1,000 concurrent get_hydrated: {gets} GET, {hydrates} hydrate");
     assert_eq!(gets, 1);
     assert_eq!(hydrates, 1, "the GET carries no URLs: one hydrate, shared by all");
+}
+
+/// `hydrate_many` runs N at a time: with every hydrate taking 400 ms, the
+/// requests that reach the server in the first 350 ms are exactly the first
+/// N (no slot frees before then), for a set concurrency and for the default.
+#[tokio::test]
+async fn hydrate_many_runs_exactly_n_requests_at_a_time() {
+    for (concurrency, expected) in [(Some(3), 3), (Some(0), 1), (None, DEFAULT_HYDRATE_CONCURRENCY)] {
+        // A few more ids than run at once: the extra ones wait for a slot.
+        let ids: Vec<String> = (0..expected + 2).map(|i| format!("vg_file_n_{i}")).collect();
+        let fake = FakeVideoGen::builder()
+            .files(ids.iter().map(|id| SeedFile::image(id.as_str())))
+            .start()
+            .await;
+        fake.faults()
+            .on(Route::HydrateFile)
+            .always(Fault::latency(Duration::from_millis(400)));
+        let client = fake.client();
+        let mut batch = client.files().hydrate_many(ids);
+        if let Some(n) = concurrency {
+            batch = batch.concurrency(n);
+        }
+        let results: Vec<_> = tokio::time::timeout(Duration::from_secs(30), batch.collect())
+            .await
+            .expect("the batch finished");
+        assert!(results.iter().all(|(_, r)| r.is_ok()));
+        let log = fake.requests_to(Route::HydrateFile);
+        assert_eq!(log.len(), expected + 2);
+        let first = log.iter().map(|r| r.at).min().unwrap();
+        let early = log
+            .iter()
+            .filter(|r| r.at.duration_since(first).unwrap() < Duration::from_millis(350))
+            .count();
+        assert_eq!(early, expected, "concurrency {concurrency:?}");
+    }
 }

@@ -311,7 +311,8 @@ mod tests {
         let url = |r: Rendition| format!("https://cdn/{}?sig=1", r.field_name());
         let urls = Rendition::ALL.map(url);
         let all = file(&Rendition::ALL.map(|r| (r, source("ready", Some(&urls[r as usize]), Some(3600)))));
-        let helpers: [(Rendition, fn(&File) -> Option<&str>); 5] = [
+        type Helper = fn(&File) -> Option<&str>;
+        let helpers: [(Rendition, Helper); 5] = [
             (Thumbnail, File::thumbnail_url),
             (Preview, File::preview_url),
             (Download, File::download_url),

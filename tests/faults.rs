@@ -38,7 +38,7 @@ async fn rate_limited_then_success_waits_as_told() {
     fake.faults()
         .on(Route::HydrateFile)
         .once(Fault::rate_limited(Duration::from_secs(1)));
-    let file = client(&fake, 3).files().hydrate(ID).await.unwrap();
+    let file = within(20, client(&fake, 3).files().hydrate(ID)).await.unwrap();
     assert!(file.download_url().is_some());
     let log = fake.requests_to(Route::HydrateFile);
     assert_eq!(log.len(), 2);
@@ -55,7 +55,7 @@ async fn two_503s_then_success() {
     fake.faults()
         .on(Route::HydrateFile)
         .sequence([Fault::status(503), Fault::status(503)]);
-    client(&fake, 3).files().hydrate(ID).await.unwrap();
+    within(20, client(&fake, 3).files().hydrate(ID)).await.unwrap();
     assert_eq!(attempts(&fake, Route::HydrateFile), 3);
 }
 
@@ -64,7 +64,7 @@ async fn persistent_503_fails_after_exactly_max_retries_plus_one() {
     for retries in [0, 1, 4] {
         let fake = fake().await;
         fake.faults().on(Route::GetFile).always(Fault::status(503));
-        let err = client(&fake, retries).files().get(ID).await.unwrap_err();
+        let err = within(20, client(&fake, retries).files().get(ID)).await.unwrap_err();
         assert_eq!(err.status().unwrap().as_u16(), 503);
         assert!(err.is_retryable());
         assert_eq!(
@@ -79,7 +79,7 @@ async fn persistent_503_fails_after_exactly_max_retries_plus_one() {
 async fn a_connection_dropped_mid_body_is_retried() {
     let fake = fake().await;
     fake.faults().on(Route::HydrateFile).once(Fault::DropMidBody);
-    assert_eq!(client(&fake, 3).files().hydrate(ID).await.unwrap().id(), ID);
+    assert_eq!(within(20, client(&fake, 3).files().hydrate(ID)).await.unwrap().id(), ID);
     assert_eq!(attempts(&fake, Route::HydrateFile), 2);
 }
 
@@ -87,7 +87,7 @@ async fn a_connection_dropped_mid_body_is_retried() {
 async fn a_truncated_body_is_retried() {
     let fake = fake().await;
     fake.faults().on(Route::GetFile).once(Fault::Truncate);
-    assert_eq!(client(&fake, 3).files().get(ID).await.unwrap().id(), ID);
+    assert_eq!(within(20, client(&fake, 3).files().get(ID)).await.unwrap().id(), ID);
     assert_eq!(attempts(&fake, Route::GetFile), 2);
 }
 
@@ -95,7 +95,7 @@ async fn a_truncated_body_is_retried() {
 async fn a_broken_body_without_retries_is_a_transport_error() {
     let fake = fake().await;
     fake.faults().on(Route::GetFile).once(Fault::DropMidBody);
-    let err = client(&fake, 0).files().get(ID).await.unwrap_err();
+    let err = within(20, client(&fake, 0).files().get(ID)).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(attempts(&fake, Route::GetFile), 1);
@@ -117,7 +117,7 @@ async fn a_server_slower_than_the_timeout_times_out_per_attempt() {
         )
         .build()
         .unwrap();
-    let err = client.files().hydrate(ID).await.unwrap_err();
+    let err = within(20, client.files().hydrate(ID)).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -146,7 +146,7 @@ async fn the_call_deadline_bounds_everything() {
         .call_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    let err = client.files().hydrate(ID).await.unwrap_err();
+    let err = within(20, client.files().hydrate(ID)).await.unwrap_err();
     // The 30 s wait cannot fit in the deadline, so no retry starts: the real
     // error comes back at once instead of a timeout.
     assert_eq!(err.status().unwrap().as_u16(), 429, "{err:?}");
@@ -157,11 +157,11 @@ async fn the_call_deadline_bounds_everything() {
 async fn a_non_json_502_is_retried_and_then_reported_with_its_status() {
     let fake = fake().await;
     fake.faults().on(Route::GetFile).once(Fault::html(502));
-    client(&fake, 3).files().get(ID).await.unwrap();
+    within(20, client(&fake, 3).files().get(ID)).await.unwrap();
     assert_eq!(attempts(&fake, Route::GetFile), 2);
 
     fake.faults().on(Route::GetFile).always(Fault::html(502));
-    let err = client(&fake, 2).files().get(ID).await.unwrap_err();
+    let err = within(20, client(&fake, 2).files().get(ID)).await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 502);
     assert!(err.request_id().is_some(), "the gateway page's request id is kept");
     assert_eq!(attempts(&fake, Route::GetFile), 2 + 3);
@@ -175,7 +175,7 @@ async fn a_401_is_not_retried() {
         .api_key("wrong")
         .build()
         .unwrap();
-    let err = client.files().hydrate(ID).await.unwrap_err();
+    let err = within(20, client.files().hydrate(ID)).await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 401);
     assert_eq!(err.code(), Some("invalid_api_key"));
     assert!(!err.is_retryable());
@@ -185,7 +185,9 @@ async fn a_401_is_not_retried() {
 #[tokio::test]
 async fn a_404_is_not_retried() {
     let fake = fake().await;
-    let err = client(&fake, 3).files().hydrate("vg_file_missing").await.unwrap_err();
+    let err = within(20, client(&fake, 3).files().hydrate("vg_file_missing"))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("not_found"));
     assert_eq!(attempts(&fake, Route::HydrateFile), 1);
 }
@@ -194,7 +196,9 @@ async fn a_404_is_not_retried() {
 async fn create_upload_is_not_retried_after_a_500() {
     let fake = fake().await;
     fake.faults().on(Route::CreateFileUpload).once(Fault::status(500));
-    let err = client(&fake, 3).files().create_upload("clip.mp4").await.unwrap_err();
+    let err = within(20, client(&fake, 3).files().create_upload("clip.mp4"))
+        .await
+        .unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 500);
     assert_eq!(
         attempts(&fake, Route::CreateFileUpload),
@@ -261,7 +265,9 @@ async fn create_upload_is_retried_where_the_server_cannot_have_acted() {
             retry_after: Duration::ZERO,
         },
     ]);
-    let created = client(&fake, 3).files().create_upload("clip.mp4").await.unwrap();
+    let created = within(20, client(&fake, 3).files().create_upload("clip.mp4"))
+        .await
+        .unwrap();
     assert!(created.upload_url.starts_with(fake.base_url()));
     assert_eq!(attempts(&fake, Route::CreateFileUpload), 3);
 
@@ -269,7 +275,9 @@ async fn create_upload_is_retried_where_the_server_cannot_have_acted() {
         .on(Route::CreateFileUpload)
         .sequence([Fault::status(503), Fault::status(502), Fault::status(504)]);
     for _ in 0..3 {
-        assert!(client(&fake, 3).files().create_upload("again.mp4").await.is_err());
+        assert!(within(20, client(&fake, 3).files().create_upload("again.mp4"))
+            .await
+            .is_err());
     }
     assert_eq!(
         attempts(&fake, Route::CreateFileUpload),

@@ -153,6 +153,23 @@ async fn a_thousand_concurrent_calls_share_one_get_and_one_hydrate() {
 }
 
 #[tokio::test]
+async fn hydrate_fills_the_cache_and_a_later_hydrate_replaces_the_entry() {
+    let server = leak(MockServer::start_async().await);
+    let counts = serve(server, "filled", file_expiring("filled", -1.0)).await;
+    let files = client(server, true).files();
+    files.hydrate("filled").await.unwrap();
+    files.hydrate("filled").await.unwrap();
+    assert_eq!(counts.hydrate.calls_async().await, 2, "hydrate always asks the API");
+    let file = files.get_hydrated("filled").await.unwrap();
+    assert_eq!(file.download_url(), Some(FRESH_URL));
+    assert_eq!(
+        (counts.get.calls_async().await, counts.hydrate.calls_async().await),
+        (0, 2),
+        "served from the entry the second hydrate left"
+    );
+}
+
+#[tokio::test]
 async fn errors_are_not_cached() {
     let server = leak(MockServer::start_async().await);
     let failing = server
@@ -240,6 +257,13 @@ async fn hydrate_many_collapses_duplicates_and_reports_each_id() {
     let files = client(server, false).files();
     let batch = files.hydrate_many(["a", "b", "a", "c", "zz", "b"]).concurrency(2);
     assert_eq!(batch.len(), 4);
+    assert!(!batch.is_empty());
+    assert!(files.hydrate_many(Vec::<String>::new()).is_empty());
+    let shown = format!("{batch:?}");
+    assert!(
+        shown.contains("ids: 4") && shown.contains("concurrency: 2") && shown.contains("started: false"),
+        "{shown}"
+    );
     let mut results: Vec<_> = within(30, batch.collect()).await;
     results.sort_by(|x, y| x.0.cmp(&y.0));
     let ids: Vec<_> = results.iter().map(|(id, _)| id.as_str()).collect();

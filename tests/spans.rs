@@ -234,3 +234,72 @@ async fn a_call_cut_off_by_its_timeout_still_records_its_attempts() {
     assert_eq!(field(&span, "attempts"), Some("2"), "{span:?}");
     assert_eq!(field(&span, "status"), None, "no response arrived: {span:?}");
 }
+
+/// The DEBUG "retrying" events, as `attempt` and `outcome` fields.
+#[derive(Clone, Default)]
+struct Retries(Arc<Mutex<Vec<Fields>>>);
+
+impl<S: tracing::Subscriber> Layer<S> for Retries {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        let mut fields = Fields::new();
+        event.record(&mut Collect(&mut fields));
+        if field(&fields, "message") == Some("retrying") {
+            self.0.lock().unwrap().push(fields);
+        }
+    }
+}
+
+/// The retry log says what went wrong with the attempt: a status, a refused
+/// connection, a timeout of the HTTP client, a connection cut mid-response.
+#[tokio::test]
+async fn each_retry_is_logged_with_what_happened() {
+    let retries = Retries::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(retries.clone()));
+    let outcomes = || -> Vec<String> {
+        std::mem::take(&mut *retries.0.lock().unwrap())
+            .iter()
+            .map(|f| field(f, "outcome").unwrap_or("-").to_owned())
+            .collect()
+    };
+    let once = RetryPolicy::default()
+        .max_retries(1)
+        .initial_backoff(Duration::from_millis(1));
+
+    let fake = fake().await;
+    fake.faults().on(Route::HydrateFile).once(Fault::status(503));
+    fake.faults().on(Route::GetFile).once(Fault::DropMidBody);
+    let client = fake.client_builder().retry_policy(once.clone()).build().unwrap();
+    within(10, client.files().hydrate("vg_file_span")).await.unwrap();
+    within(10, client.files().get("vg_file_span")).await.unwrap();
+    assert_eq!(outcomes(), ["Some(Status(503))", "Some(Interrupted)"]);
+
+    // The HTTP client's own timeout (a user-supplied reqwest client).
+    fake.faults()
+        .on(Route::GetFile)
+        .once(Fault::latency(Duration::from_secs(5)));
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let impatient = fake
+        .client_builder()
+        .http_client(http)
+        .retry_policy(once.clone())
+        .build()
+        .unwrap();
+    within(10, impatient.files().get("vg_file_span")).await.unwrap();
+    assert_eq!(outcomes(), ["Some(TimedOut)"]);
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let refused = videogen::Client::builder()
+        .api_key("k")
+        .base_url(format!("http://{closed}"))
+        .retry_policy(once)
+        .build()
+        .unwrap();
+    within(10, refused.files().get("vg_file_span")).await.unwrap_err();
+    assert_eq!(outcomes(), ["Some(ConnectFailed)"]);
+}

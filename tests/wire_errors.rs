@@ -398,3 +398,49 @@ async fn a_server_message_echoing_a_signed_url_is_redacted_in_display_and_debug(
     assert_eq!(err.code(), Some("url_expired"), "the rest of the body is intact");
     assert_eq!(err.request_id(), Some("req_42"));
 }
+
+/// A server that reads each request and closes the connection without a
+/// word; the number of connections it saw.
+async fn hang_up_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut request = [0u8; 8192];
+            let _ = socket.read(&mut request).await;
+            drop(socket);
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn a_connection_closed_without_an_answer_is_retried_except_for_create_upload() {
+    let (url, seen) = hang_up_server().await;
+    let policy = videogen::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1));
+    let client = videogen::Client::builder()
+        .api_key(KEY)
+        .base_url(url)
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let err = common::within(20, client.files().create_upload("clip.mp4"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(
+        seen.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the request reached the server: the file may exist"
+    );
+    common::within(20, client.files().get("vg_file_x")).await.unwrap_err();
+    assert_eq!(
+        seen.load(std::sync::atomic::Ordering::SeqCst),
+        1 + 4,
+        "get: four attempts"
+    );
+}

@@ -36,7 +36,7 @@ groups=(
   "ids-and-paging|src/files.rs|--lib"
   "cache|src/hydration.rs|--lib --test=hydration --test=hydration_fake --test=cancellation --test=faults"
   "call|src/call.rs|--lib --test=faults --test=wire_errors --test=wire_operations --test=bad_input --test=timeouts --test=spans --test=cancellation"
-  "transfer|src/transfer/*.rs|--test=transfers --test=timeouts --test=cancellation --test=no_secrets_in_logs --test=downstream"
+  "transfer|src/transfer/*.rs|--test=transfers --test=download_to_cwd --test=timeouts --test=cancellation --test=no_secrets_in_logs --test=downstream"
 )
 
 if [[ "${1:-}" == "--list" ]]; then

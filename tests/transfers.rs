@@ -441,3 +441,272 @@ async fn a_chunked_body_shorter_than_file_bytes_is_refused() {
     assert!(err.to_string().contains("11 bytes"), "{err}");
     assert!(!dest.exists() && no_partial_files(dir.path()));
 }
+
+/// A storage server that answers the n-th connection (from 0) with what
+/// `reply(n, request)` returns, then closes it; the requests it saw.
+async fn scripted_storage(
+    reply: impl Fn(usize, &str) -> Vec<u8> + Send + Sync + 'static,
+) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        let mut n = 0;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = vec![0u8; 8192];
+            let len = socket.read(&mut request).await.unwrap_or(0);
+            let request = String::from_utf8_lossy(&request[..len]).to_lowercase();
+            log.lock().unwrap().push(request.clone());
+            let _ = socket.write_all(&reply(n, &request)).await;
+            let _ = socket.shutdown().await;
+            n += 1;
+        }
+    });
+    (url, seen)
+}
+
+/// The `Range` start of a request, if it has one.
+fn range_start(request: &str) -> Option<u64> {
+    let line = request.lines().find_map(|l| l.strip_prefix("range: bytes="))?;
+    line.trim().trim_end_matches('-').parse().ok()
+}
+
+fn payload(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i % 251) as u8).collect()
+}
+
+fn response(head: &str, body: &[u8]) -> Vec<u8> {
+    let mut bytes = head.as_bytes().to_vec();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+async fn download_sized(
+    storage: &str,
+    announced: u64,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Result<videogen::Downloaded, Error>,
+) {
+    let (api, client) = api_announcing(storage, announced).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("out.bin");
+    let result = within(
+        20,
+        client.files().download("vg_file_sized", &dest).max_resumes(3).send(),
+    )
+    .await;
+    drop(api);
+    (dir, dest, result)
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_range_makes_the_download_start_over() {
+    let body = payload(1000);
+    let served = body.clone();
+    // First: 400 of 1000 bytes, then the connection ends. Then: the whole
+    // file with a 200, whatever the Range asked for.
+    let (storage, seen) = scripted_storage(move |n, _| match n {
+        0 => response("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", &served[..400]),
+        _ => response("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", &served),
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let done = result.unwrap();
+    assert_eq!((done.bytes, done.resumes), (1000, 1));
+    assert_eq!(std::fs::read(&dest).unwrap(), body, "started over, not appended");
+    assert_eq!(range_start(&seen.lock().unwrap()[1]), Some(400), "it did ask to resume");
+}
+
+#[tokio::test]
+async fn a_file_served_in_partial_ranges_is_assembled() {
+    let body = payload(1000);
+    let served = body.clone();
+    // Every answer is a 206 of at most 300 bytes from where the client asks.
+    let (storage, seen) = scripted_storage(move |_, request| {
+        let start = range_start(request).unwrap_or(0) as usize;
+        let end = (start + 300).min(1000);
+        let head = format!(
+            "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {start}-{}/1000\r\nContent-Length: {}\r\n\r\n",
+            end - 1,
+            end - start
+        );
+        response(&head, &served[start..end])
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let done = result.unwrap();
+    assert_eq!((done.bytes, done.resumes), (1000, 3));
+    assert_eq!(std::fs::read(&dest).unwrap(), body);
+    let starts: Vec<_> = seen.lock().unwrap().iter().map(|r| range_start(r)).collect();
+    assert_eq!(starts, [None, Some(300), Some(600), Some(900)]);
+}
+
+#[tokio::test]
+async fn a_416_ends_a_download_only_when_every_byte_is_there() {
+    let body = payload(1000);
+    // Bytes 0-999 of 1000 in chunks, but the connection ends before the
+    // closing chunk: a break with every byte in hand. The resume from byte
+    // 1000 is answered 416: the file is complete.
+    let served = body.clone();
+    let (storage, seen) = scripted_storage(move |n, _| match n {
+        0 => {
+            let mut reply = b"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-999/1000\r\n\
+                              Transfer-Encoding: chunked\r\n\r\n3e8\r\n"
+                .to_vec();
+            reply.extend_from_slice(&served);
+            reply.extend_from_slice(b"\r\n");
+            reply
+        }
+        _ => b"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */1000\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let done = result.unwrap();
+    assert_eq!((done.bytes, done.resumes), (1000, 1));
+    assert_eq!(std::fs::read(&dest).unwrap(), body);
+    assert_eq!(range_start(&seen.lock().unwrap()[1]), Some(1000));
+
+    // All 1000 bytes, then the connection breaks before the response ends
+    // cleanly; the resume is answered 416: the file is complete.
+    let served = body.clone();
+    let (storage, _) = scripted_storage(move |n, _| match n {
+        0 => response("HTTP/1.1 200 OK\r\nContent-Length: 1001\r\n\r\n", &served),
+        _ => b"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */1000\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let err = result.unwrap_err();
+    assert_eq!(
+        err.status().map(|s| s.as_u16()),
+        Some(416),
+        "1000 of 1001 announced: {err:?}"
+    );
+    assert!(!dest.exists());
+
+    let served = body.clone();
+    let (storage, _) = scripted_storage(move |n, _| match n {
+        0 => response("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", &served[..600]),
+        _ => b"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let err = result.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(416), "{err:?}");
+    assert!(!dest.exists(), "600 of 1000 bytes is not a download");
+}
+
+#[tokio::test]
+async fn a_break_right_after_the_last_byte_leaves_a_complete_download() {
+    let fake = FakeVideoGen::builder()
+        .file(SeedFile::video("vg_file_edge").bytes(MIB))
+        .start()
+        .await;
+    fake.faults()
+        .on(Route::Download)
+        .for_file("vg_file_edge")
+        .once(Fault::DropAfter(MIB));
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("edge.mp4");
+    let done = within(20, fake.client().files().download("vg_file_edge", &dest).send())
+        .await
+        .unwrap();
+    assert_eq!(done.bytes, MIB);
+    assert_eq!(
+        std::fs::read(&dest).unwrap(),
+        fake.rendition_bytes("vg_file_edge", Rendition::Download).unwrap()
+    );
+}
+
+#[tokio::test]
+async fn a_url_still_refused_after_one_rehydration_is_an_error() {
+    let fake = FakeVideoGen::builder()
+        .file(SeedFile::video("vg_file_denied").bytes(4096))
+        .start()
+        .await;
+    fake.faults().on(Route::Download).always(Fault::status(403));
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("denied.mp4");
+    let err = within(20, fake.client().files().download("vg_file_denied", &dest).send())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403), "{err:?}");
+    assert_eq!(fake.count(Route::Download), 2, "the first URL and one fresh one");
+    assert_eq!(fake.count(Route::HydrateFile), 2, "the first hydrate and one more");
+    assert!(!dest.exists());
+}
+
+#[tokio::test]
+async fn upload_options_reach_the_create_call_and_polling_follows_the_interval() {
+    let fake = FakeVideoGen::builder()
+        .processing_delay(Duration::from_millis(400))
+        .start()
+        .await;
+    let options = UploadOptions::new()
+        .display_name("typed.mp4")
+        .file_type(videogen::UploadFileType::Video)
+        .temporary(true)
+        .poll_interval(Duration::from_millis(40));
+    let files = fake.client().files();
+    let file = within(30, files.upload(UploadSource::reader(&b"frames"[..], 6), options))
+        .await
+        .unwrap();
+    let create = &fake.requests_to(Route::CreateFileUpload)[0];
+    let body: serde_json::Value = serde_json::from_slice(&create.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"displayName": "typed.mp4", "type": "VIDEO", "isTemporary": true})
+    );
+    assert!(file.download_url().is_some());
+    // Polls at 0, 40, 100, 190, 325 ms (the interval grows by half): at
+    // least four before the file is ready at 400 ms.
+    let polls = fake.count(Route::HydrateFile);
+    assert!(polls >= 5, "{polls} polls");
+}
+
+#[test]
+fn transfer_settings_show_in_debug_and_sources_know_their_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ten.bin");
+    std::fs::write(&path, [0u8; 10]).unwrap();
+    assert_eq!(UploadSource::path(&path).byte_len(), Some(10));
+    assert_eq!(UploadSource::from(path.clone()).byte_len(), Some(10));
+    assert_eq!(UploadSource::reader(&b"abc"[..], 42).byte_len(), Some(42));
+    assert_eq!(UploadSource::path(dir.path().join("missing")).byte_len(), None);
+    let shown = format!("{:?}", UploadSource::path(&path));
+    assert!(
+        shown.contains("UploadSource::Path") && shown.contains("ten.bin"),
+        "{shown}"
+    );
+    let shown = format!("{:?}", UploadSource::reader(&b"abc"[..], 42));
+    assert!(shown.contains("Reader") && shown.contains("42"), "{shown}");
+
+    let options = UploadOptions::new()
+        .display_name("n.mp4")
+        .timeout(Duration::from_secs(7))
+        .poll_interval(Duration::from_millis(30));
+    let shown = format!("{options:?}");
+    for part in [
+        "display_name: Some(\"n.mp4\")",
+        "timeout: 7s",
+        "poll_interval: 30ms",
+        "temporary: false",
+    ] {
+        assert!(shown.contains(part), "{part} in {shown}");
+    }
+
+    let client = videogen::Client::builder().api_key("k").build().unwrap();
+    let request = client
+        .files()
+        .download("vg_file_dbg", dir.path().join("d.mp4"))
+        .rendition(Rendition::Preview)
+        .read_timeout(Duration::from_secs(9))
+        .max_resumes(2);
+    let shown = format!("{request:?}");
+    for part in ["vg_file_dbg", "d.mp4", "Preview", "read_timeout: 9s", "max_resumes: 2"] {
+        assert!(shown.contains(part), "{part} in {shown}");
+    }
+}

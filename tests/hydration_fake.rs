@@ -104,21 +104,21 @@ async fn a_thousand_concurrent_calls_make_one_get_and_one_hydrate() {
     assert_eq!(hydrates, 1, "the GET carries no URLs: one hydrate, shared by all");
 }
 
-/// `hydrate_many` runs N at a time: with every hydrate taking 400 ms, the
-/// requests that reach the server in the first 350 ms are exactly the first
-/// N (no slot frees before then), for a set concurrency and for the default.
+/// `hydrate_many` runs N at a time: with every hydrate taking 1 s, the
+/// first N requests reach the server within that second (they run
+/// together) and the next one only after it (it waited for a slot), for a
+/// set concurrency, a clamped one and the default.
 #[tokio::test]
 async fn hydrate_many_runs_exactly_n_requests_at_a_time() {
-    for (concurrency, expected) in [(Some(3), 3), (Some(0), 1), (None, DEFAULT_HYDRATE_CONCURRENCY)] {
+    const LATENCY: Duration = Duration::from_secs(1);
+    for (concurrency, n) in [(Some(3), 3), (Some(0), 1), (None, DEFAULT_HYDRATE_CONCURRENCY)] {
         // A few more ids than run at once: the extra ones wait for a slot.
-        let ids: Vec<String> = (0..expected + 2).map(|i| format!("vg_file_n_{i}")).collect();
+        let ids: Vec<String> = (0..n + 2).map(|i| format!("vg_file_n_{i}")).collect();
         let fake = FakeVideoGen::builder()
             .files(ids.iter().map(|id| SeedFile::image(id.as_str())))
             .start()
             .await;
-        fake.faults()
-            .on(Route::HydrateFile)
-            .always(Fault::latency(Duration::from_millis(400)));
+        fake.faults().on(Route::HydrateFile).always(Fault::latency(LATENCY));
         let client = fake.client();
         let mut batch = client.files().hydrate_many(ids);
         if let Some(n) = concurrency {
@@ -128,13 +128,20 @@ async fn hydrate_many_runs_exactly_n_requests_at_a_time() {
             .await
             .expect("the batch finished");
         assert!(results.iter().all(|(_, r)| r.is_ok()));
-        let log = fake.requests_to(Route::HydrateFile);
-        assert_eq!(log.len(), expected + 2);
-        let first = log.iter().map(|r| r.at).min().unwrap();
-        let early = log
-            .iter()
-            .filter(|r| r.at.duration_since(first).unwrap() < Duration::from_millis(350))
-            .count();
-        assert_eq!(early, expected, "concurrency {concurrency:?}");
+        let mut arrivals: Vec<_> = fake.requests_to(Route::HydrateFile).iter().map(|r| r.at).collect();
+        arrivals.sort();
+        assert_eq!(arrivals.len(), n + 2);
+        let after_first = |i: usize| arrivals[i].duration_since(arrivals[0]).unwrap();
+        assert!(
+            after_first(n - 1) < LATENCY,
+            "concurrency {concurrency:?}: the first {n} ran together ({:?})",
+            after_first(n - 1)
+        );
+        assert!(
+            after_first(n) >= LATENCY,
+            "concurrency {concurrency:?}: request {} waited for a slot ({:?})",
+            n + 1,
+            after_first(n)
+        );
     }
 }

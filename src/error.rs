@@ -148,7 +148,11 @@ pub struct JobFailure {
 }
 
 /// The details of an [`Error::Api`]: status, parsed body and request id.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` output and [`message`](ApiFailure::message) remove the query
+/// string of any URL the server put in its error body (a server may echo the
+/// signed URL it refused); the fields themselves hold what the server sent.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiFailure {
     /// HTTP status of the response.
@@ -164,11 +168,29 @@ pub struct ApiFailure {
     pub raw_snippet: Option<String>,
 }
 
+impl fmt::Debug for ApiFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = match (&self.body, f.alternate()) {
+            (Some(body), false) => format!("Some({body:?})"),
+            (Some(body), true) => format!("Some({body:#?})"),
+            (None, _) => "None".to_owned(),
+        };
+        f.debug_struct("ApiFailure")
+            .field("status", &self.status)
+            .field("body", &format_args!("{}", crate::redact::redact_urls(&body)))
+            .field("request_id", &self.request_id)
+            .field("operation", &self.operation)
+            .field("raw_snippet", &self.raw_snippet)
+            .finish()
+    }
+}
+
 impl ApiFailure {
-    /// The server's message, or a description of the status when it sent none.
+    /// The server's message, or a description of the status when it sent
+    /// none. URL query strings are removed.
     pub fn message(&self) -> String {
         match &self.body {
-            Some(body) => body.message.clone(),
+            Some(body) => crate::redact::redact_urls(&body.message),
             None => match &self.raw_snippet {
                 Some(raw) if !raw.trim().is_empty() => format!("non-JSON body: {}", raw.trim()),
                 _ => "no error body".to_owned(),

@@ -305,6 +305,71 @@ mod tests {
     }
 
     #[test]
+    fn each_url_helper_reads_its_own_rendition() {
+        use Rendition::*;
+        let url = |r: Rendition| format!("https://cdn/{}?sig=1", r.field_name());
+        let urls = Rendition::ALL.map(url);
+        let all = file(&Rendition::ALL.map(|r| (r, source("ready", Some(&urls[r as usize]), Some(3600)))));
+        type Helper = fn(&File) -> Option<&str>;
+        let helpers: [(Rendition, Helper); 5] = [
+            (Thumbnail, File::thumbnail_url),
+            (Preview, File::preview_url),
+            (Download, File::download_url),
+            (Hls, File::hls_url),
+            (StaticPublicPreview, File::public_preview_url),
+        ];
+        for (rendition, helper) in helpers {
+            assert_eq!(helper(&all), Some(url(rendition).as_str()), "{rendition:?}");
+            assert_eq!(all.url(rendition), Some(url(rendition).as_str()), "{rendition:?}");
+            let only = file(&[(rendition, source("ready", Some("https://only"), None))]);
+            assert_eq!(helper(&only), Some("https://only"), "{rendition:?}");
+            let pending = file(&[(rendition, source("pending", Some("https://soon"), None))]);
+            assert_eq!(helper(&pending), None, "{rendition:?}: not ready, no URL");
+            assert_eq!(helper(&file(&[])), None, "{rendition:?}: absent");
+        }
+    }
+
+    #[test]
+    fn renditions_name_their_api_fields_and_files_their_id() {
+        assert_eq!(
+            Rendition::ALL.map(Rendition::field_name),
+            [
+                "thumbnailSource",
+                "previewSource",
+                "downloadSource",
+                "hlsSource",
+                "staticPublicPreviewSource"
+            ]
+        );
+        assert_eq!(file(&[]).id(), "f");
+    }
+
+    #[test]
+    fn an_expiry_of_zero_or_less_is_no_expiry() {
+        for nonsense in [0.0, -0.0, -1.0, f64::NEG_INFINITY, f64::INFINITY] {
+            let odd = FileSource {
+                expires_at: crate::Timestamp::from_unix_seconds(nonsense),
+                ..source("ready", Some("u"), None)
+            };
+            assert_eq!(odd.expires_at(), None, "expiresAt {nonsense}");
+            assert!(!odd.is_expired_at(now()), "expiresAt {nonsense}");
+        }
+        let never = source("ready", Some("u"), None);
+        assert!(!never.is_expired_at(now()), "no expiry: never expired");
+        let later = source("ready", Some("u"), Some(10));
+        assert!(!later.is_expired_at(now()));
+        assert!(later.is_expired_at(now() + Duration::from_secs(10)));
+        assert_eq!(
+            FileSource {
+                expires_at: crate::Timestamp::from_unix_seconds(1.5),
+                ..never
+            }
+            .expires_at(),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_millis(1500))
+        );
+    }
+
+    #[test]
     fn urls_and_expiry_come_from_ready_sources_only() {
         use Rendition::*;
         let f = file(&[

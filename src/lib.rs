@@ -4,6 +4,8 @@
 
 // Bottom: data helpers and the shared runtime; middle: one handle per tag;
 // top: the `Client` facade. Each layer uses only the ones below it.
+#[cfg(test)]
+mod api_tests;
 mod enums;
 mod error;
 mod file;

@@ -345,6 +345,53 @@ mod tests {
     }
 
     #[test]
+    fn a_negative_or_infinite_rate_limit_reset_falls_back_to_backoff() {
+        for reset in ["-5", "-0.5", "inf", "-inf", "NaN", "1e400"] {
+            let h = headers(&[("x-ratelimit-reset", reset)]);
+            assert_eq!(
+                decide(Idempotent, status(429), &h, 0),
+                RetryAfter(Duration::from_micros(187_500)),
+                "X-RateLimit-Reset: {reset}"
+            );
+        }
+        let past = headers(&[("x-ratelimit-reset", "0")]);
+        assert_eq!(decide(Idempotent, status(429), &past, 0), RetryAfter(Duration::ZERO));
+        let fractional = headers(&[("x-ratelimit-reset", &format!("{NOW_SECS}.25"))]);
+        assert_eq!(
+            decide(Idempotent, status(429), &fractional, 0),
+            RetryAfter(Duration::from_millis(250))
+        );
+    }
+
+    #[test]
+    fn every_builder_setting_takes_effect() {
+        let none = HeaderMap::new();
+        let delay = |p: &RetryPolicy, done, jitter| match p.decide(Idempotent, status(503), &none, done, now(), jitter)
+        {
+            RetryAfter(d) => d,
+            GiveUp => panic!("gave up"),
+        };
+        let fast = RetryPolicy::default().initial_backoff(Duration::from_millis(10));
+        assert_eq!(delay(&fast, 0, 0.0), Duration::from_millis(5));
+        assert_eq!(delay(&fast, 2, 1.0), Duration::from_millis(40));
+        let capped = RetryPolicy::default()
+            .max_retries(20)
+            .max_backoff(Duration::from_secs(1));
+        assert_eq!(delay(&capped, 10, 1.0), Duration::from_secs(1));
+        assert_eq!(delay(&capped, 10, 0.0), Duration::from_millis(500));
+        let short = RetryPolicy::default().max_wait(Duration::from_millis(100));
+        assert_eq!(delay(&short, 2, 1.0), Duration::from_millis(100));
+        assert_eq!(RetryPolicy::default().retries(), 3);
+        assert_eq!(RetryPolicy::default().max_retries(7).retries(), 7);
+        assert_eq!(RetryPolicy::disabled().retries(), 0);
+        assert_eq!(
+            RetryPolicy::disabled().max_retries(2),
+            RetryPolicy::default().max_retries(2),
+            "disabled() changes nothing but the count"
+        );
+    }
+
+    #[test]
     fn max_retries_counts_retries_not_attempts() {
         let p = RetryPolicy::default().max_retries(2);
         let none = HeaderMap::new();

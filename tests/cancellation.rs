@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{default_client, KEY};
+use common::{default_client, within, KEY};
 use httpmock::prelude::*;
 use serde_json::json;
 use tokio::{io::AsyncWriteExt, net::TcpListener};
@@ -23,11 +23,19 @@ async fn a_dropped_call_sends_no_further_retries() {
         })
         .await;
     let client = default_client(&server);
-    let call = client.files().hydrate("slow");
-    assert!(
-        tokio::time::timeout(Duration::from_millis(300), call).await.is_err(),
-        "still waiting to retry"
-    );
+    // Drop the call once its first attempt was answered (it then waits 1 s
+    // to retry), however slowly this machine runs.
+    let mut call = Box::pin(client.files().hydrate("slow"));
+    within(10, async {
+        while busy.calls_async().await == 0 {
+            tokio::select! {
+                done = &mut call => panic!("the call ended before its retry: {done:?}"),
+                _ = tokio::time::sleep(Duration::from_millis(5)) => {}
+            }
+        }
+    })
+    .await;
+    drop(call);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(busy.calls_async().await, 1, "the retry died with the dropped future");
 }
@@ -40,7 +48,7 @@ async fn a_dropped_cache_leader_does_not_poison_the_cache() {
     let get = server
         .mock_async(|when, then| {
             when.method(GET).path("/v1/files/lead");
-            then.status(200).json_body(fresh).delay(Duration::from_millis(400));
+            then.status(200).json_body(fresh).delay(Duration::from_secs(1));
         })
         .await;
     let client = Client::builder()
@@ -50,11 +58,19 @@ async fn a_dropped_cache_leader_does_not_poison_the_cache() {
         .build()
         .unwrap();
     let files = client.files();
-    assert!(
-        tokio::time::timeout(Duration::from_millis(50), files.get_hydrated("lead"))
-            .await
-            .is_err()
-    );
+    // Drop the leader once its GET has reached the server (which answers
+    // a second later), however slowly this machine runs.
+    let mut leader = Box::pin(files.get_hydrated("lead"));
+    within(10, async {
+        while get.calls_async().await == 0 {
+            tokio::select! {
+                done = &mut leader => panic!("the leader finished before it was dropped: {done:?}"),
+                _ = tokio::time::sleep(Duration::from_millis(5)) => {}
+            }
+        }
+    })
+    .await;
+    drop(leader);
     let file = tokio::time::timeout(Duration::from_secs(10), files.get_hydrated("lead"))
         .await
         .unwrap()
@@ -108,4 +124,36 @@ async fn a_dropped_download_leaves_no_partial_file() {
     assert!(task.await.unwrap_err().is_cancelled());
     assert_eq!(leftovers(), 0, "no temporary file after the drop");
     assert!(!dest.exists());
+}
+
+/// "The crate spawns no tasks": nothing under src/ calls a spawn function,
+/// so all of a call's work lives in the future the caller holds (hyper's
+/// own connection tasks aside).
+#[test]
+fn the_crate_spawns_no_tasks() {
+    fn scan(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                scan(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or_default();
+                    if ["spawn(", "spawn_blocking(", "spawn_local("]
+                        .iter()
+                        .any(|f| code.contains(f))
+                    {
+                        found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    scan(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(found.is_empty(), "the crate spawns tasks:\n{}", found.join("\n"));
 }

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::KEY;
+use common::{within, KEY};
 use futures_util::StreamExt;
 use httpmock::prelude::*;
 use serde_json::{json, Value};
@@ -17,12 +17,25 @@ fn unix_now() -> f64 {
 
 /// A video whose ready URLs expire `expires_in` seconds from now.
 fn file_expiring(id: &str, expires_in: f64) -> Value {
+    signed(id, expires_in, "stored")
+}
+
+/// What the fake's hydrate answers: URLs signed `fresh`, valid for an hour,
+/// so a test can tell a hydrated file from the stored one.
+fn hydrated(id: &str) -> Value {
+    signed(id, 3600.0, "fresh")
+}
+
+const FRESH_URL: &str = "https://cdn.example/d?token=fresh";
+const STORED_URL: &str = "https://cdn.example/d?token=stored";
+
+fn signed(id: &str, expires_in: f64, token: &str) -> Value {
     let at = unix_now() + expires_in;
     json!({
         "fileId": id, "scope": "GLOBAL", "type": "VIDEO",
-        "thumbnailSource": {"status": "ready", "url": "https://cdn.example/t?token=1", "expiresAt": at},
-        "previewSource": {"status": "ready", "url": "https://cdn.example/p?token=1", "expiresAt": at},
-        "downloadSource": {"status": "ready", "url": "https://cdn.example/d?token=1", "expiresAt": at},
+        "thumbnailSource": {"status": "ready", "url": format!("https://cdn.example/t?token={token}"), "expiresAt": at},
+        "previewSource": {"status": "ready", "url": format!("https://cdn.example/p?token={token}"), "expiresAt": at},
+        "downloadSource": {"status": "ready", "url": format!("https://cdn.example/d?token={token}"), "expiresAt": at},
         "hlsSource": {"status": "skipped"}
     })
 }
@@ -45,7 +58,7 @@ struct Counted {
 /// Serves `stored` on GET and a fresh hour-long copy on hydrate.
 async fn serve(server: &'static MockServer, id: &str, stored: Value) -> Counted {
     let (get_path, hydrate_path) = (format!("/v1/files/{id}"), format!("/v1/files/{id}/hydrate"));
-    let fresh = file_expiring(id, 3600.0);
+    let fresh = hydrated(id);
     let get = server
         .mock_async(|when, then| {
             when.method(GET).path(get_path);
@@ -70,7 +83,7 @@ async fn a_fresh_file_needs_one_get_and_no_hydrate() {
     let server = leak(MockServer::start_async().await);
     let counts = serve(server, "fresh", file_expiring("fresh", 3600.0)).await;
     let file = client(server, false).files().get_hydrated("fresh").await.unwrap();
-    assert!(file.download_url().is_some());
+    assert_eq!(file.download_url(), Some(STORED_URL), "the stored URLs, as they are");
     assert_eq!(
         (counts.get.calls_async().await, counts.hydrate.calls_async().await),
         (1, 0)
@@ -92,6 +105,7 @@ async fn stale_files_get_exactly_one_hydrate() {
         let counts = serve(server, id, stored).await;
         let file = client(server, false).files().get_hydrated(id).await.unwrap();
         assert!(!file.needs_hydration(SystemTime::now()), "{id} came back usable");
+        assert_eq!(file.download_url(), Some(FRESH_URL), "{id}: the hydrated URLs");
         assert_eq!(
             (counts.get.calls_async().await, counts.hydrate.calls_async().await),
             (1, 1),
@@ -108,6 +122,7 @@ async fn with_the_cache_a_second_call_makes_no_request() {
     let first = files.get_hydrated("cached").await.unwrap();
     let second = files.get_hydrated("cached").await.unwrap();
     assert_eq!(first, second);
+    assert_eq!(second.download_url(), Some(FRESH_URL));
     assert_eq!(
         (counts.get.calls_async().await, counts.hydrate.calls_async().await),
         (1, 1)
@@ -126,11 +141,32 @@ async fn a_thousand_concurrent_calls_share_one_get_and_one_hydrate() {
         let files = files.clone();
         tokio::spawn(async move { files.get_hydrated("hot").await })
     });
-    for call in futures_util::future::join_all(calls).await {
-        assert!(call.unwrap().unwrap().download_url().is_some());
+    for call in within(30, futures_util::future::join_all(calls)).await {
+        assert_eq!(call.unwrap().unwrap().download_url(), Some(FRESH_URL));
     }
     assert_eq!(counts.get.calls_async().await, 1);
-    assert!(counts.hydrate.calls_async().await <= 1);
+    assert_eq!(
+        counts.hydrate.calls_async().await,
+        1,
+        "URLs expiring in 5 s need one hydrate, shared by all"
+    );
+}
+
+#[tokio::test]
+async fn hydrate_fills_the_cache_and_a_later_hydrate_replaces_the_entry() {
+    let server = leak(MockServer::start_async().await);
+    let counts = serve(server, "filled", file_expiring("filled", -1.0)).await;
+    let files = client(server, true).files();
+    files.hydrate("filled").await.unwrap();
+    files.hydrate("filled").await.unwrap();
+    assert_eq!(counts.hydrate.calls_async().await, 2, "hydrate always asks the API");
+    let file = files.get_hydrated("filled").await.unwrap();
+    assert_eq!(file.download_url(), Some(FRESH_URL));
+    assert_eq!(
+        (counts.get.calls_async().await, counts.hydrate.calls_async().await),
+        (0, 2),
+        "served from the entry the second hydrate left"
+    );
 }
 
 #[tokio::test]
@@ -181,6 +217,30 @@ async fn ensure_hydrated_skips_the_get_and_hydrates_only_when_needed() {
 }
 
 #[tokio::test]
+async fn the_hydration_margin_is_configurable() {
+    let server = leak(MockServer::start_async().await);
+    // URLs good for 30 minutes: fresh by the default 60 s margin...
+    let counts = serve(server, "half", file_expiring("half", 1800.0)).await;
+    let files = client(server, false).files();
+    assert_eq!(
+        files.get_hydrated("half").await.unwrap().download_url(),
+        Some(STORED_URL)
+    );
+    assert_eq!(counts.hydrate.calls_async().await, 0);
+    // ...and stale by a 1 h margin.
+    let wary = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .disable_retries()
+        .hydration_margin(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    let file = wary.files().get_hydrated("half").await.unwrap();
+    assert_eq!(file.download_url(), Some(FRESH_URL));
+    assert_eq!(counts.hydrate.calls_async().await, 1);
+}
+
+#[tokio::test]
 async fn hydrate_many_collapses_duplicates_and_reports_each_id() {
     let server = leak(MockServer::start_async().await);
     let mut mocks = Vec::new();
@@ -197,7 +257,14 @@ async fn hydrate_many_collapses_duplicates_and_reports_each_id() {
     let files = client(server, false).files();
     let batch = files.hydrate_many(["a", "b", "a", "c", "zz", "b"]).concurrency(2);
     assert_eq!(batch.len(), 4);
-    let mut results: Vec<_> = batch.collect().await;
+    assert!(!batch.is_empty());
+    assert!(files.hydrate_many(Vec::<String>::new()).is_empty());
+    let shown = format!("{batch:?}");
+    assert!(
+        shown.contains("ids: 4") && shown.contains("concurrency: 2") && shown.contains("started: false"),
+        "{shown}"
+    );
+    let mut results: Vec<_> = within(30, batch.collect()).await;
     results.sort_by(|x, y| x.0.cmp(&y.0));
     let ids: Vec<_> = results.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c", "zz"]);

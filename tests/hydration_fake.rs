@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use futures_util::future::join_all;
-use videogen::{Client, FileSourceStatus};
-use videogen_fake::{FakeVideoGen, Route, SeedFile, UrlsOnRead};
+use futures_util::{future::join_all, StreamExt};
+use videogen::{Client, FileSourceStatus, DEFAULT_HYDRATE_CONCURRENCY};
+use videogen_fake::{FakeVideoGen, Fault, Route, SeedFile, UrlsOnRead};
 
 const TTL: Duration = Duration::from_secs(3600);
 
@@ -91,7 +91,7 @@ async fn the_cache_serves_a_second_call_without_requests_until_expiry() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_thousand_concurrent_calls_make_one_get_and_at_most_one_hydrate() {
+async fn a_thousand_concurrent_calls_make_one_get_and_one_hydrate() {
     let fake = fake(UrlsOnRead::Omit, SeedFile::video("hot")).await;
     let client: Client = fake.client_builder().hydration_cache(100).build().unwrap();
     let calls = (0..1000).map(|_| tokio::spawn(client.files().get_hydrated("hot")));
@@ -101,5 +101,47 @@ async fn a_thousand_concurrent_calls_make_one_get_and_at_most_one_hydrate() {
     let (gets, hydrates) = counts(&fake);
     println!("1,000 concurrent get_hydrated: {gets} GET, {hydrates} hydrate");
     assert_eq!(gets, 1);
-    assert!(hydrates <= 1);
+    assert_eq!(hydrates, 1, "the GET carries no URLs: one hydrate, shared by all");
+}
+
+/// `hydrate_many` runs N at a time: with every hydrate taking 1 s, the
+/// first N requests reach the server within that second (they run
+/// together) and the next one only after it (it waited for a slot), for a
+/// set concurrency, a clamped one and the default.
+#[tokio::test]
+async fn hydrate_many_runs_exactly_n_requests_at_a_time() {
+    const LATENCY: Duration = Duration::from_secs(1);
+    for (concurrency, n) in [(Some(3), 3), (Some(0), 1), (None, DEFAULT_HYDRATE_CONCURRENCY)] {
+        // A few more ids than run at once: the extra ones wait for a slot.
+        let ids: Vec<String> = (0..n + 2).map(|i| format!("vg_file_n_{i}")).collect();
+        let fake = FakeVideoGen::builder()
+            .files(ids.iter().map(|id| SeedFile::image(id.as_str())))
+            .start()
+            .await;
+        fake.faults().on(Route::HydrateFile).always(Fault::latency(LATENCY));
+        let client = fake.client();
+        let mut batch = client.files().hydrate_many(ids);
+        if let Some(n) = concurrency {
+            batch = batch.concurrency(n);
+        }
+        let results: Vec<_> = tokio::time::timeout(Duration::from_secs(30), batch.collect())
+            .await
+            .expect("the batch finished");
+        assert!(results.iter().all(|(_, r)| r.is_ok()));
+        let mut arrivals: Vec<_> = fake.requests_to(Route::HydrateFile).iter().map(|r| r.at).collect();
+        arrivals.sort();
+        assert_eq!(arrivals.len(), n + 2);
+        let after_first = |i: usize| arrivals[i].duration_since(arrivals[0]).unwrap();
+        assert!(
+            after_first(n - 1) < LATENCY,
+            "concurrency {concurrency:?}: the first {n} ran together ({:?})",
+            after_first(n - 1)
+        );
+        assert!(
+            after_first(n) >= LATENCY,
+            "concurrency {concurrency:?}: request {} waited for a slot ({:?})",
+            n + 1,
+            after_first(n)
+        );
+    }
 }

@@ -2,7 +2,12 @@
 //! faults. No call is lost, no call is repeated beyond the policy (exactly one
 //! retry per fault), and memory stays flat.
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::{
+    io::Write,
+    time::{Duration, Instant},
+};
 
 use futures_util::StreamExt;
 use videogen::RetryPolicy;
@@ -13,13 +18,14 @@ const FILES: usize = 1_000;
 /// One call in twenty meets a fault.
 const FAULT_EVERY: usize = 20;
 
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+/// The resident set size in KiB, when `/proc/self/status` says.
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
+        .filter(|&kib| kib > 0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,7 +69,7 @@ async fn twenty_thousand_calls_with_five_percent_faults() {
     let client = fake.client_builder().retry_policy(policy).build().unwrap();
     let files = client.files();
     let started = Instant::now();
-    let mut rss_after_warmup = 0;
+    let mut rss_after_warmup = None;
     let mut ok = 0;
     // Calls for one file never overlap: its script is consumed in call order.
     let mut calls = futures_util::stream::iter(0..CALLS)
@@ -73,7 +79,7 @@ async fn twenty_thousand_calls_with_five_percent_faults() {
             async move { (i, files.hydrate(&id).await) }
         })
         .buffer_unordered(64);
-    while let Some((i, result)) = calls.next().await {
+    while let Some((i, result)) = common::within(60, calls.next()).await {
         let file = result.unwrap_or_else(|e| panic!("call {i} lost: {e}"));
         assert_eq!(file.id(), ids[i % FILES]);
         ok += 1;
@@ -83,6 +89,11 @@ async fn twenty_thousand_calls_with_five_percent_faults() {
     }
     let elapsed = started.elapsed();
     let rss_end = rss_kib();
+    assert_eq!(
+        rss_after_warmup.is_some(),
+        rss_end.is_some(),
+        "RSS readable once, not twice"
+    );
 
     assert_eq!(ok, CALLS, "every call came back");
     assert_eq!(fake.faults().pending(), 0, "every scripted fault was met");
@@ -92,12 +103,24 @@ async fn twenty_thousand_calls_with_five_percent_faults() {
         CALLS + injected,
         "exactly one retry per injected fault, none beyond"
     );
-    let growth = rss_end.saturating_sub(rss_after_warmup);
     println!(
-        "soak: {CALLS} calls, {injected} faults, {requests} requests in {elapsed:.2?} ({:.0} calls/s); \
-         RSS {rss_after_warmup} KiB after 25%, {rss_end} KiB at the end (+{growth} KiB)",
+        "soak: {CALLS} calls, {injected} faults, {requests} requests in {elapsed:.2?} ({:.0} calls/s)",
         CALLS as f64 / elapsed.as_secs_f64()
     );
+    let (Some(rss_after_warmup), Some(rss_end)) = (rss_after_warmup, rss_end) else {
+        // An unreadable /proc must not pass as "no growth".
+        assert!(
+            !common::in_ci(),
+            "CI: /proc/self/status gives no VmRSS, so the memory check cannot run"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOTE: memory not checked: /proc/self/status gives no VmRSS (a failure under CI=true)"
+        );
+        return;
+    };
+    let growth = rss_end.saturating_sub(rss_after_warmup);
+    println!("soak: RSS {rss_after_warmup} KiB after 25%, {rss_end} KiB at the end (+{growth} KiB)");
     assert!(
         growth < 32 * 1024,
         "memory stays flat: grew {growth} KiB over 15,000 calls"

@@ -10,6 +10,9 @@ use std::{
     time::Duration,
 };
 
+mod common;
+
+use common::within;
 use videogen::{Error, FileSourceStatus, Rendition, UploadOptions, UploadSource};
 use videogen_fake::{FakeVideoGen, Fault, Route, SeedFile};
 
@@ -35,13 +38,13 @@ async fn a_64_mib_download_survives_a_dropped_connection() {
     let dest = dir.path().join("big.mp4");
     let seen = Arc::new(AtomicU64::new(0));
     let progress = seen.clone();
-    let done = fake
+    let download = fake
         .client()
         .files()
         .download("vg_file_big", &dest)
         .on_progress(move |p| progress.store(p.bytes_done, Ordering::Relaxed))
-        .await
-        .unwrap();
+        .send();
+    let done = within(60, download).await.unwrap();
     assert_eq!(done.bytes, 64 * MIB);
     assert_eq!(done.resumes, 1);
     assert_eq!(seen.load(Ordering::Relaxed), 64 * MIB, "progress reached the total");
@@ -79,7 +82,7 @@ async fn an_expired_url_is_rehydrated_once_and_the_download_carries_on() {
     fake.clock().advance(Duration::from_secs(2 * 3600));
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("exp.mp4");
-    let done = files.download("vg_file_exp", &dest).await.unwrap();
+    let done = within(30, files.download("vg_file_exp", &dest).send()).await.unwrap();
     assert_eq!(done.rehydrations, 1);
     assert_eq!(std::fs::metadata(&dest).unwrap().len(), 4 * MIB);
     let statuses: Vec<_> = fake.requests_to(Route::Download).iter().map(|r| r.status).collect();
@@ -106,7 +109,7 @@ async fn expiry_mid_transfer_resumes_with_range_on_a_fresh_url() {
     let dest = dir.path().join("mid.mp4");
     let advanced = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = advanced.clone();
-    let done = fake
+    let download = fake
         .client()
         .files()
         .download("vg_file_mid", &dest)
@@ -115,8 +118,8 @@ async fn expiry_mid_transfer_resumes_with_range_on_a_fresh_url() {
                 clock.advance(Duration::from_secs(24 * 3600));
             }
         })
-        .await
-        .unwrap();
+        .send();
+    let done = within(30, download).await.unwrap();
     assert_eq!((done.resumes, done.rehydrations), (1, 1));
     assert!(std::fs::read(&dest).unwrap() == fake.rendition_bytes("vg_file_mid", Rendition::Download).unwrap());
     let ranges = fake.download_ranges("vg_file_mid");
@@ -137,13 +140,8 @@ async fn a_failed_download_leaves_nothing_at_dest() {
     fake.faults().on(Route::Download).always(Fault::DropAfter(0));
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("fail.mp4");
-    let err = fake
-        .client()
-        .files()
-        .download("vg_file_fail", &dest)
-        .max_resumes(2)
-        .await
-        .unwrap_err();
+    let download = fake.client().files().download("vg_file_fail", &dest).max_resumes(2);
+    let err = within(30, download.send()).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(
         !err.to_string().contains("sig="),
@@ -167,13 +165,8 @@ async fn a_link_that_keeps_dropping_but_progresses_is_followed_to_the_end() {
     fake.faults().on(Route::Download).always(Fault::DropAfter(MIB));
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("flaky.mp4");
-    let done = fake
-        .client()
-        .files()
-        .download("vg_file_flaky", &dest)
-        .max_resumes(2)
-        .await
-        .unwrap();
+    let download = fake.client().files().download("vg_file_flaky", &dest).max_resumes(2);
+    let done = within(30, download.send()).await.unwrap();
     assert_eq!(done.resumes, 7, "one break per MiB, each after progress");
     assert!(std::fs::read(&dest).unwrap() == fake.rendition_bytes("vg_file_flaky", Rendition::Download).unwrap());
 }
@@ -219,15 +212,12 @@ async fn an_upload_goes_from_pending_to_ready() {
         .content_type("video/mp4")
         .poll_interval(Duration::from_millis(50))
         .on_progress(move |p| progress.store(p.bytes_done, Ordering::Relaxed));
-    let file = fake
-        .client()
-        .files()
-        .upload(
-            UploadSource::reader(std::io::Cursor::new(payload.clone()), MIB),
-            options,
-        )
-        .await
-        .unwrap();
+    let files = fake.client().files();
+    let upload = files.upload(
+        UploadSource::reader(std::io::Cursor::new(payload.clone()), MIB),
+        options,
+    );
+    let file = within(30, upload).await.unwrap();
     assert!(file.download_url().is_some(), "ready and hydrated");
     assert_eq!(sent.load(Ordering::Relaxed), MIB);
     let received = fake.upload(file.id()).unwrap();
@@ -250,7 +240,7 @@ async fn an_upload_from_a_path_takes_its_name_and_type_from_the_file() {
     let path = dir.path().join("poster.png");
     std::fs::write(&path, b"\x89PNG fake image").unwrap();
     let options = UploadOptions::new().poll_interval(Duration::from_millis(20));
-    let file = fake.client().files().upload(&path, options).await.unwrap();
+    let file = within(30, fake.client().files().upload(&path, options)).await.unwrap();
     assert_eq!(file.display_name.as_deref(), Some("poster.png"));
     assert_eq!(
         fake.upload(file.id()).unwrap().content_type.as_deref(),
@@ -268,12 +258,9 @@ async fn a_failed_upload_is_a_typed_error() {
     let options = UploadOptions::new()
         .display_name("broken.mov")
         .poll_interval(Duration::from_millis(20));
-    let err = fake
-        .client()
-        .files()
-        .upload(UploadSource::reader(&b"not a movie"[..], 11), options)
-        .await
-        .unwrap_err();
+    let files = fake.client().files();
+    let upload = files.upload(UploadSource::reader(&b"not a movie"[..], 11), options);
+    let err = within(30, upload).await.unwrap_err();
     let Error::UploadFailed { file_id, reason } = &err else {
         panic!("{err:?}")
     };
@@ -291,12 +278,9 @@ async fn an_upload_that_never_finishes_times_out() {
         .display_name("slow.mp4")
         .poll_interval(Duration::from_millis(20))
         .timeout(Duration::from_millis(300));
-    let err = fake
-        .client()
-        .files()
-        .upload(UploadSource::reader(&b"bytes"[..], 5), options)
-        .await
-        .unwrap_err();
+    let files = fake.client().files();
+    let upload = files.upload(UploadSource::reader(&b"bytes"[..], 5), options);
+    let err = within(30, upload).await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -343,10 +327,7 @@ async fn a_server_that_keeps_sending_the_wrong_range_cannot_loop_the_download() 
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("odd.bin");
     let download = client.files().download("vg_file_odd", &dest).max_resumes(3).send();
-    let err = tokio::time::timeout(Duration::from_secs(20), download)
-        .await
-        .expect("the download gave up instead of looping")
-        .unwrap_err();
+    let err = within(20, download).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(err.to_string().contains("different range"), "{err}");
     assert_eq!(
@@ -355,4 +336,377 @@ async fn a_server_that_keeps_sending_the_wrong_range_cannot_loop_the_download() 
         "the first request and three counted breaks"
     );
     assert!(!dest.exists() && no_partial_files(dir.path()));
+}
+
+/// A storage server that answers every request with `head` and `body`, then
+/// closes the connection; its address, and a counter of requests.
+async fn raw_storage(head: &'static str, body: Vec<u8>) -> (String, Arc<AtomicU64>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let served = Arc::new(AtomicU64::new(0));
+    let count = served.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::Relaxed);
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(&body).await;
+            let _ = socket.shutdown().await;
+        }
+    });
+    (url, served)
+}
+
+/// An API whose file `vg_file_sized` says `fileBytes: announced` and points
+/// at `storage`; a client for it.
+async fn api_announcing(storage: &str, announced: u64) -> (httpmock::MockServer, videogen::Client) {
+    use httpmock::prelude::*;
+    let api = MockServer::start_async().await;
+    let url = format!("{storage}/sized.bin?sig=S");
+    api.mock_async(|when, then| {
+        when.method(GET).path("/v1/files/vg_file_sized");
+        then.status(200)
+            .json_body(serde_json::json!({"fileId": "vg_file_sized", "scope": "GLOBAL",
+            "downloadSource": {"status": "ready", "url": url, "expiresAt": 4102444800.0, "fileBytes": announced}}));
+    })
+    .await;
+    let client = videogen::Client::builder()
+        .api_key("k")
+        .base_url(api.base_url())
+        .build()
+        .unwrap();
+    (api, client)
+}
+
+const NO_LENGTH: &str = "HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nConnection: close\r\n\r\n";
+
+#[tokio::test]
+async fn without_content_length_a_body_shorter_than_file_bytes_is_refused() {
+    let (storage, served) = raw_storage(NO_LENGTH, vec![7u8; 1000]).await;
+    let (_api, client) = api_announcing(&storage, 4096).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("sized.bin");
+    let err = common::within(20, client.files().download("vg_file_sized", &dest).send())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("1000") && text.contains("fileBytes") && text.contains("4096"),
+        "{text}"
+    );
+    assert!(!text.contains("sig="), "{text}");
+    assert!(!dest.exists(), "nothing at dest");
+    assert!(no_partial_files(dir.path()));
+    assert_eq!(served.load(Ordering::Relaxed), 1, "a complete body is not resumed");
+}
+
+#[tokio::test]
+async fn without_content_length_a_body_of_file_bytes_is_kept() {
+    let body: Vec<u8> = (0..4096u32).map(|i| (i % 251) as u8).collect();
+    let (storage, _) = raw_storage(NO_LENGTH, body.clone()).await;
+    let (_api, client) = api_announcing(&storage, 4096).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("sized.bin");
+    let done = common::within(20, client.files().download("vg_file_sized", &dest).send())
+        .await
+        .unwrap();
+    assert_eq!(done.bytes, 4096);
+    assert_eq!(std::fs::read(&dest).unwrap(), body);
+
+    // A longer body than announced is as wrong as a shorter one.
+    let (storage, _) = raw_storage(NO_LENGTH, vec![1u8; 5000]).await;
+    let (_api, client) = api_announcing(&storage, 4096).await;
+    let dest = dir.path().join("long.bin");
+    let err = common::within(20, client.files().download("vg_file_sized", &dest).send())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("5000"), "{err}");
+    assert!(!dest.exists());
+}
+
+#[tokio::test]
+async fn a_chunked_body_shorter_than_file_bytes_is_refused() {
+    let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    let body = b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n".to_vec();
+    let (storage, _) = raw_storage(head, body).await;
+    let (_api, client) = api_announcing(&storage, 64).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("chunked.bin");
+    let err = common::within(20, client.files().download("vg_file_sized", &dest).send())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("11 bytes"), "{err}");
+    assert!(!dest.exists() && no_partial_files(dir.path()));
+}
+
+/// A storage server that answers the n-th connection (from 0) with what
+/// `reply(n, request)` returns, then closes it; the requests it saw.
+async fn scripted_storage(
+    reply: impl Fn(usize, &str) -> Vec<u8> + Send + Sync + 'static,
+) -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        let mut n = 0;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = vec![0u8; 8192];
+            let len = socket.read(&mut request).await.unwrap_or(0);
+            let request = String::from_utf8_lossy(&request[..len]).to_lowercase();
+            log.lock().unwrap().push(request.clone());
+            let _ = socket.write_all(&reply(n, &request)).await;
+            let _ = socket.shutdown().await;
+            n += 1;
+        }
+    });
+    (url, seen)
+}
+
+/// The `Range` start of a request, if it has one.
+fn range_start(request: &str) -> Option<u64> {
+    let line = request.lines().find_map(|l| l.strip_prefix("range: bytes="))?;
+    line.trim().trim_end_matches('-').parse().ok()
+}
+
+fn payload(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i % 251) as u8).collect()
+}
+
+fn response(head: &str, body: &[u8]) -> Vec<u8> {
+    let mut bytes = head.as_bytes().to_vec();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+async fn download_sized(
+    storage: &str,
+    announced: u64,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Result<videogen::Downloaded, Error>,
+) {
+    let (api, client) = api_announcing(storage, announced).await;
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("out.bin");
+    let result = within(
+        20,
+        client.files().download("vg_file_sized", &dest).max_resumes(3).send(),
+    )
+    .await;
+    drop(api);
+    (dir, dest, result)
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_range_makes_the_download_start_over() {
+    let body = payload(1000);
+    let served = body.clone();
+    // First: 400 of 1000 bytes, then the connection ends. Then: the whole
+    // file with a 200, whatever the Range asked for.
+    let (storage, seen) = scripted_storage(move |n, _| match n {
+        0 => response("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", &served[..400]),
+        _ => response("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", &served),
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let done = result.unwrap();
+    assert_eq!((done.bytes, done.resumes), (1000, 1));
+    assert_eq!(std::fs::read(&dest).unwrap(), body, "started over, not appended");
+    assert_eq!(range_start(&seen.lock().unwrap()[1]), Some(400), "it did ask to resume");
+}
+
+#[tokio::test]
+async fn a_file_served_in_partial_ranges_is_assembled() {
+    let body = payload(1000);
+    let served = body.clone();
+    // Every answer is a 206 of at most 300 bytes from where the client asks.
+    let (storage, seen) = scripted_storage(move |_, request| {
+        let start = range_start(request).unwrap_or(0) as usize;
+        let end = (start + 300).min(1000);
+        let head = format!(
+            "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {start}-{}/1000\r\nContent-Length: {}\r\n\r\n",
+            end - 1,
+            end - start
+        );
+        response(&head, &served[start..end])
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let done = result.unwrap();
+    assert_eq!((done.bytes, done.resumes), (1000, 3));
+    assert_eq!(std::fs::read(&dest).unwrap(), body);
+    let starts: Vec<_> = seen.lock().unwrap().iter().map(|r| range_start(r)).collect();
+    assert_eq!(starts, [None, Some(300), Some(600), Some(900)]);
+}
+
+#[tokio::test]
+async fn a_416_ends_a_download_only_when_every_byte_is_there() {
+    let body = payload(1000);
+    // Bytes 0-999 of 1000 in chunks, but the connection ends before the
+    // closing chunk: a break with every byte in hand. The resume from byte
+    // 1000 is answered 416: the file is complete.
+    let served = body.clone();
+    let (storage, seen) = scripted_storage(move |n, _| match n {
+        0 => {
+            let mut reply = b"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-999/1000\r\n\
+                              Transfer-Encoding: chunked\r\n\r\n3e8\r\n"
+                .to_vec();
+            reply.extend_from_slice(&served);
+            reply.extend_from_slice(b"\r\n");
+            reply
+        }
+        _ => b"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */1000\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let done = result.unwrap();
+    assert_eq!((done.bytes, done.resumes), (1000, 1));
+    assert_eq!(std::fs::read(&dest).unwrap(), body);
+    assert_eq!(range_start(&seen.lock().unwrap()[1]), Some(1000));
+
+    // All 1000 bytes, then the connection breaks before the response ends
+    // cleanly; the resume is answered 416: the file is complete.
+    let served = body.clone();
+    let (storage, _) = scripted_storage(move |n, _| match n {
+        0 => response("HTTP/1.1 200 OK\r\nContent-Length: 1001\r\n\r\n", &served),
+        _ => b"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */1000\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let err = result.unwrap_err();
+    assert_eq!(
+        err.status().map(|s| s.as_u16()),
+        Some(416),
+        "1000 of 1001 announced: {err:?}"
+    );
+    assert!(!dest.exists());
+
+    let served = body.clone();
+    let (storage, _) = scripted_storage(move |n, _| match n {
+        0 => response("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", &served[..600]),
+        _ => b"HTTP/1.1 416 Range Not Satisfiable\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    })
+    .await;
+    let (_dir, dest, result) = download_sized(&storage, 1000).await;
+    let err = result.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(416), "{err:?}");
+    assert!(!dest.exists(), "600 of 1000 bytes is not a download");
+}
+
+#[tokio::test]
+async fn a_break_right_after_the_last_byte_leaves_a_complete_download() {
+    let fake = FakeVideoGen::builder()
+        .file(SeedFile::video("vg_file_edge").bytes(MIB))
+        .start()
+        .await;
+    fake.faults()
+        .on(Route::Download)
+        .for_file("vg_file_edge")
+        .once(Fault::DropAfter(MIB));
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("edge.mp4");
+    let done = within(20, fake.client().files().download("vg_file_edge", &dest).send())
+        .await
+        .unwrap();
+    assert_eq!(done.bytes, MIB);
+    assert_eq!(
+        std::fs::read(&dest).unwrap(),
+        fake.rendition_bytes("vg_file_edge", Rendition::Download).unwrap()
+    );
+}
+
+#[tokio::test]
+async fn a_url_still_refused_after_one_rehydration_is_an_error() {
+    let fake = FakeVideoGen::builder()
+        .file(SeedFile::video("vg_file_denied").bytes(4096))
+        .start()
+        .await;
+    fake.faults().on(Route::Download).always(Fault::status(403));
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("denied.mp4");
+    let err = within(20, fake.client().files().download("vg_file_denied", &dest).send())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403), "{err:?}");
+    assert_eq!(fake.count(Route::Download), 2, "the first URL and one fresh one");
+    assert_eq!(fake.count(Route::HydrateFile), 2, "the first hydrate and one more");
+    assert!(!dest.exists());
+}
+
+#[tokio::test]
+async fn upload_options_reach_the_create_call_and_polling_follows_the_interval() {
+    let fake = FakeVideoGen::builder()
+        .processing_delay(Duration::from_millis(1200))
+        .start()
+        .await;
+    let options = UploadOptions::new()
+        .display_name("typed.mp4")
+        .file_type(videogen::UploadFileType::Video)
+        .temporary(true)
+        .poll_interval(Duration::from_millis(40));
+    let files = fake.client().files();
+    let file = within(30, files.upload(UploadSource::reader(&b"frames"[..], 6), options))
+        .await
+        .unwrap();
+    let create = &fake.requests_to(Route::CreateFileUpload)[0];
+    let body: serde_json::Value = serde_json::from_slice(&create.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"displayName": "typed.mp4", "type": "VIDEO", "isTemporary": true})
+    );
+    assert!(file.download_url().is_some());
+    // Every 40 ms, growing by half: 0, 40, 100, 190, 325, 527, 831 ms, ...
+    // before the file is ready at 1.2 s. (The default 1.5 s would poll twice.)
+    let polls = fake.count(Route::HydrateFile);
+    assert!(polls >= 3, "{polls} polls");
+}
+
+#[test]
+fn transfer_settings_show_in_debug_and_sources_know_their_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ten.bin");
+    std::fs::write(&path, [0u8; 10]).unwrap();
+    assert_eq!(UploadSource::path(&path).byte_len(), Some(10));
+    assert_eq!(UploadSource::from(path.clone()).byte_len(), Some(10));
+    assert_eq!(UploadSource::reader(&b"abc"[..], 42).byte_len(), Some(42));
+    assert_eq!(UploadSource::path(dir.path().join("missing")).byte_len(), None);
+    let shown = format!("{:?}", UploadSource::path(&path));
+    assert!(
+        shown.contains("UploadSource::Path") && shown.contains("ten.bin"),
+        "{shown}"
+    );
+    let shown = format!("{:?}", UploadSource::reader(&b"abc"[..], 42));
+    assert!(shown.contains("Reader") && shown.contains("42"), "{shown}");
+
+    let options = UploadOptions::new()
+        .display_name("n.mp4")
+        .timeout(Duration::from_secs(7))
+        .poll_interval(Duration::from_millis(30));
+    let shown = format!("{options:?}");
+    for part in [
+        "display_name: Some(\"n.mp4\")",
+        "timeout: 7s",
+        "poll_interval: 30ms",
+        "temporary: false",
+    ] {
+        assert!(shown.contains(part), "{part} in {shown}");
+    }
+
+    let client = videogen::Client::builder().api_key("k").build().unwrap();
+    let request = client
+        .files()
+        .download("vg_file_dbg", dir.path().join("d.mp4"))
+        .rendition(Rendition::Preview)
+        .read_timeout(Duration::from_secs(9))
+        .max_resumes(2);
+    let shown = format!("{request:?}");
+    for part in ["vg_file_dbg", "d.mp4", "Preview", "read_timeout: 9s", "max_resumes: 2"] {
+        assert!(shown.contains(part), "{part} in {shown}");
+    }
 }

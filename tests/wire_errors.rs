@@ -291,3 +291,182 @@ async fn an_undocumented_success_status_is_read_not_reported_as_an_error() {
     assert_eq!(job.id(), "vg_tool_200");
     client.webhooks().delete_endpoint("ep_1").await.unwrap();
 }
+
+/// Resolves every name to one address and counts the lookups: each
+/// connection attempt resolves once, so the count is the number of attempts
+/// even when no connection is ever made.
+struct CountingResolver {
+    /// `None`: the name does not resolve.
+    addr: Option<std::net::SocketAddr>,
+    lookups: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl reqwest::dns::Resolve for CountingResolver {
+    fn resolve(&self, _: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        self.lookups.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let addr = self.addr;
+        Box::pin(async move {
+            let addr = addr.ok_or("no such host")?;
+            let addrs: reqwest::dns::Addrs = Box::new(std::iter::once(addr));
+            Ok(addrs)
+        })
+    }
+}
+
+/// A client with retries on whose every connection is refused, and the
+/// counter of its connection attempts.
+fn refusing_client(retries: u32) -> (videogen::Client, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    // A port that was free a moment ago: nothing listens there.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    resolving_client(Some(addr), retries)
+}
+
+fn resolving_client(
+    addr: Option<std::net::SocketAddr>,
+    retries: u32,
+) -> (videogen::Client, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let lookups = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let http = reqwest::Client::builder()
+        .dns_resolver(CountingResolver {
+            addr,
+            lookups: lookups.clone(),
+        })
+        .build()
+        .unwrap();
+    let policy = match retries {
+        0 => videogen::RetryPolicy::disabled(),
+        n => videogen::RetryPolicy::default().max_retries(n),
+    }
+    .initial_backoff(std::time::Duration::from_millis(1));
+    let client = videogen::Client::builder()
+        .api_key(KEY)
+        .base_url("http://videogen.invalid")
+        .http_client(http)
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    (client, lookups)
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_for_every_operation_create_upload_included() {
+    let attempts = |lookups: &std::sync::atomic::AtomicUsize| lookups.load(std::sync::atomic::Ordering::SeqCst);
+
+    let (client, lookups) = refusing_client(3);
+    let err = common::within(30, client.files().get("vg_file_x")).await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.is_retryable());
+    assert_eq!(attempts(&lookups), 4, "the first attempt and three retries");
+
+    // Nothing reached the server, so even the call that creates a file is
+    // retried (a timeout or a cut connection would not be).
+    let (client, lookups) = refusing_client(3);
+    let err = common::within(30, client.files().create_upload("clip.mp4"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(
+        attempts(&lookups),
+        4,
+        "create_upload: the first attempt and three retries"
+    );
+
+    let (client, lookups) = refusing_client(0);
+    common::within(30, client.files().create_upload("clip.mp4"))
+        .await
+        .unwrap_err();
+    assert_eq!(attempts(&lookups), 1, "retries off: one attempt");
+
+    // A name that does not resolve fails before anything is sent, too.
+    let (client, lookups) = resolving_client(None, 2);
+    let err = common::within(30, client.files().create_upload("clip.mp4"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.to_string().contains("no such host"), "{err}");
+    assert_eq!(attempts(&lookups), 3, "DNS failure: the first attempt and two retries");
+}
+
+#[tokio::test]
+async fn a_server_message_echoing_a_signed_url_is_redacted_in_display_and_debug() {
+    let secret = "Signature=SERVER_ECHOED_SECRET";
+    let message = format!("the URL https://cdn.example/v/clip.mp4?Expires=1&{secret} has expired");
+    let err = failing_hydrate(
+        403,
+        json!({"message": message, "code": "url_expired",
+               "requirement": {"type": "refresh", "details": {"url": format!("https://cdn.example/x?{secret}")}}}),
+    )
+    .await;
+    for (how, text) in [
+        ("Display", format!("{err}")),
+        ("Debug", format!("{err:?}")),
+        ("Debug (pretty)", format!("{err:#?}")),
+    ] {
+        assert!(
+            !text.contains("SERVER_ECHOED_SECRET"),
+            "{how} leaks the signature: {text}"
+        );
+        assert!(
+            text.contains("https://cdn.example/v/clip.mp4?<redacted>"),
+            "{how} keeps the URL's path: {text}"
+        );
+    }
+    let Error::Api(failure) = &err else { panic!("{err:?}") };
+    assert!(
+        !failure.message().contains("SERVER_ECHOED_SECRET"),
+        "{}",
+        failure.message()
+    );
+    assert!(failure.message().ends_with("has expired"));
+    assert_eq!(err.code(), Some("url_expired"), "the rest of the body is intact");
+    assert_eq!(err.request_id(), Some("req_42"));
+}
+
+/// A server that reads each request and closes the connection without a
+/// word; the number of connections it saw.
+async fn hang_up_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut request = [0u8; 8192];
+            let _ = socket.read(&mut request).await;
+            drop(socket);
+        }
+    });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn a_connection_closed_without_an_answer_is_retried_except_for_create_upload() {
+    let (url, seen) = hang_up_server().await;
+    let policy = videogen::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1));
+    let client = videogen::Client::builder()
+        .api_key(KEY)
+        .base_url(url)
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let err = common::within(20, client.files().create_upload("clip.mp4"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_eq!(
+        seen.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the request reached the server: the file may exist"
+    );
+    common::within(20, client.files().get("vg_file_x")).await.unwrap_err();
+    assert_eq!(
+        seen.load(std::sync::atomic::Ordering::SeqCst),
+        1 + 4,
+        "get: four attempts"
+    );
+}

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{client, video_json, KEY};
+use common::{client, video_json, within, KEY};
 use futures_util::TryStreamExt;
 use httpmock::prelude::*;
 use serde_json::json;
@@ -276,7 +276,9 @@ async fn list_all_follows_cursors_across_three_pages() {
                 .json_body(json!({"files": [video_json("f4")], "hasMore": false, "nextCursor": null}));
         })
         .await;
-    let all: Vec<_> = client(&server).files().list_all().try_collect().await.unwrap();
+    let all: Vec<_> = within(10, client(&server).files().list_all().try_collect())
+        .await
+        .unwrap();
     let ids: Vec<_> = all.iter().map(|f| f.id().to_owned()).collect();
     assert_eq!(ids, ["f1", "f2", "f3", "f4"]);
     for mock in [first, second, third] {
@@ -301,7 +303,7 @@ async fn list_all_stops_on_a_repeated_cursor_instead_of_looping() {
                 .json_body(json!({"files": [video_json("f2")], "hasMore": true, "nextCursor": "same"}));
         })
         .await;
-    let items: Vec<_> = futures_util::StreamExt::collect(client(&server).files().list_all()).await;
+    let items: Vec<_> = within(10, futures_util::StreamExt::collect(client(&server).files().list_all())).await;
     assert_eq!(items.len(), 3, "two files, then the loop error");
     assert_eq!(items[0].as_ref().unwrap().id(), "f1");
     assert_eq!(items[1].as_ref().unwrap().id(), "f2");
@@ -325,7 +327,7 @@ async fn list_all_stops_when_more_is_claimed_without_a_cursor() {
                 .json_body(json!({"files": [video_json("f1")], "hasMore": true, "nextCursor": ""}));
         })
         .await;
-    let items: Vec<_> = futures_util::StreamExt::collect(client(&server).files().list_all()).await;
+    let items: Vec<_> = within(10, futures_util::StreamExt::collect(client(&server).files().list_all())).await;
     assert_eq!(items.len(), 2);
     assert!(items[1].as_ref().unwrap_err().to_string().contains("no cursor"));
     assert_eq!(mock.calls_async().await, 1);

@@ -71,3 +71,50 @@ pub fn without_nulls(value: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+/// Runs `future` to its end, or fails the test after `secs` seconds. Every
+/// test that loops on server data (pages, polls, resumes, retries, batches)
+/// goes through this, so a regression that loops fails in seconds instead
+/// of hanging the suite.
+pub async fn within<T>(secs: u64, future: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(secs), future)
+        .await
+        .unwrap_or_else(|_| panic!("did not finish within {secs} s: a loop on server data?"))
+}
+
+/// Whether this is a CI run (`CI=true`, as CI services and `.ci/run` set
+/// it): there a check that cannot run is a failure, not a note.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A signal raised each time the client logs "retrying": by then the retry
+/// decision is made and a 429's hold is in place. Installed for the current
+/// thread (a `#[tokio::test]` runtime runs every task on it) while the
+/// returned guard lives.
+pub fn retry_signal() -> (std::sync::Arc<tokio::sync::Notify>, tracing::subscriber::DefaultGuard) {
+    use tracing_subscriber::layer::SubscriberExt;
+
+    struct Signal(std::sync::Arc<tokio::sync::Notify>);
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Signal {
+        fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            struct IsRetrying(bool);
+            impl tracing::field::Visit for IsRetrying {
+                fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                    if field.name() == "message" && format!("{value:?}") == "retrying" {
+                        self.0 = true;
+                    }
+                }
+            }
+            let mut visit = IsRetrying(false);
+            event.record(&mut visit);
+            // The README: retries are logged at DEBUG.
+            if visit.0 && *event.metadata().level() == tracing::Level::DEBUG {
+                self.0.notify_one();
+            }
+        }
+    }
+    let notify = std::sync::Arc::new(tokio::sync::Notify::new());
+    let subscriber = tracing_subscriber::registry().with(Signal(notify.clone()));
+    (notify, tracing::subscriber::set_default(subscriber))
+}

@@ -140,6 +140,33 @@ fn command_fails_on_a_planted_change() {
 }
 
 #[test]
+fn update_lock_refuses_while_the_spec_differs() {
+    let Some(doc) = published() else {
+        notice("--update-lock was not tried: no published document");
+        return;
+    };
+    let mut changed = doc.value.clone();
+    changed["components"]["schemas"]["StorageFile"]["properties"]["fileId"]["type"] = json!("integer");
+    let path = std::env::temp_dir().join(format!("videogen-update-lock-{}.json", std::process::id()));
+    std::fs::write(&path, changed.to_string()).expect("temp file writes");
+    let lock = workspace_root().join(RECORD);
+    let before = std::fs::read(&lock).expect("the record reads");
+    let result = drift::run(&[
+        "--published".to_owned(),
+        path.display().to_string(),
+        "--update-lock".to_owned(),
+    ]);
+    let _ = std::fs::remove_file(&path);
+    let after = std::fs::read(&lock).expect("the record reads");
+    if after != before {
+        std::fs::write(&lock, &before).expect("the record is restored");
+        panic!("--update-lock rewrote {RECORD} although the spec differs (restored)");
+    }
+    let err = result.expect_err("--update-lock must refuse");
+    assert!(err.contains("not updating"), "{err}");
+}
+
+#[test]
 fn command_passes_on_the_published_document() {
     if published().is_none() {
         return; // already stated by `published()`

@@ -3,12 +3,16 @@
 use std::{
     path::{Path, PathBuf},
     sync::Arc,
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use futures_util::StreamExt;
 use http::header;
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::{
+    io::{AsyncRead, AsyncReadExt},
+    // tokio's clock (the system's unless a test pauses it), like the sleeps it bounds.
+    time::Instant,
+};
 
 use super::{storage_error, Progress, ProgressFn};
 use crate::{

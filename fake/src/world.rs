@@ -432,7 +432,9 @@ impl World {
     pub fn seed_project(&mut self, title: &str, aspect: (u64, u64), ui: bool, now: SystemTime) -> String {
         let id = self.new_project(title.to_owned(), aspect_ratio(aspect.0, aspect.1), now);
         if let Some(p) = self.projects.get_mut(&id) {
+            // Web-app projects stand for a teammate's work: `selfOnly` leaves them out.
             p.ui = ui;
+            p.created_by_self = !ui;
         }
         id
     }

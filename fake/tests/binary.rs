@@ -153,7 +153,10 @@ fn bad_flags_exit_with_status_2_and_help_lists_them() {
 fn a_sigterm_right_after_start_is_a_clean_stop() {
     for _ in 0..5 {
         let (mut server, _, _) = start(&["--port", "0"]);
-        let killed = Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status().unwrap();
+        let killed = Command::new("kill")
+            .args(["-TERM", &server.0.id().to_string()])
+            .status()
+            .unwrap();
         assert!(killed.success());
         let status = wait_exit(&mut server, Duration::from_secs(10)).expect("it stops");
         assert!(status.success(), "handled, not killed: {status:?}");

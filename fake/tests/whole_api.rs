@@ -193,7 +193,13 @@ async fn every_paged_list_pages_with_real_cursors() {
         // Project query options: web-app projects only on request, and never with selfOnly.
         fake.add_project("Made in the app", (1, 1), true);
         let (_, api_only) = call(&fake, &http::Method::GET, "/v1/projects?limit=200", None).await;
-        let (_, with_ui) = call(&fake, &http::Method::GET, "/v1/projects?limit=200&includeUiProjects=true", None).await;
+        let (_, with_ui) = call(
+            &fake,
+            &http::Method::GET,
+            "/v1/projects?limit=200&includeUiProjects=true",
+            None,
+        )
+        .await;
         let (_, mine) = call(
             &fake,
             &http::Method::GET,

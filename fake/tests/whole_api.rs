@@ -425,7 +425,7 @@ async fn entities_are_created_updated_referenced_and_archived() {
             .add_reference(&actor.entity_id, AddEntityReferenceRequest::new("vg_file_zz"))
             .await
             .unwrap_err();
-        assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
         let without_b = entities
             .remove_reference(&actor.entity_id, RemoveEntityReferenceRequest::new("vg_file_b"))
             .await
@@ -436,7 +436,7 @@ async fn entities_are_created_updated_referenced_and_archived() {
             .remove_reference(&actor.entity_id, RemoveEntityReferenceRequest::new("vg_file_b"))
             .await
             .unwrap_err();
-        assert_eq!(again.status().map(|s| s.as_u16()), Some(404));
+        assert_eq!(again.status().map(|s| s.as_u16()), Some(409));
 
         let page = entities.list().entity_type(EntityType::Actor).await.unwrap();
         assert_eq!(page.entities.len(), 1);

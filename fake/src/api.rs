@@ -234,8 +234,14 @@ fn answer(
                 let (request, _): (AddEntityReferenceRequest, _) = body(op, raw)?;
                 let id = param(params, "entityId");
                 world.get_entity(id)?;
+                // 409, not 404: the entity exists (a 404 here would read as "the
+                // entity just created is gone"), but the file it should point at does not.
                 if !store.contains(&request.file_id) {
-                    return Err(Reject::not_found(&request.file_id));
+                    return Err(Reject::new(
+                        409,
+                        "file_not_found",
+                        format!("no file with id {:?} to reference", request.file_id),
+                    ));
                 }
                 json(world.add_reference(id, request.file_id, request.description, request.is_default, now)?)
             }

@@ -265,8 +265,9 @@ impl FakeVideoGen {
         self.shared.with_world(|world, _, _| world.endpoints())
     }
 
-    /// Adds a ready project, as if made earlier (`ui`: made in the web app,
-    /// listed only with `includeUiProjects`); returns its id.
+    /// Adds a ready project, as if made earlier; returns its id. With `ui`
+    /// it was made in the web app by a teammate: listed only with
+    /// `includeUiProjects`, and never with `selfOnly`.
     pub fn add_project(&self, title: &str, aspect: (u64, u64), ui: bool) -> String {
         self.shared
             .with_world(|world, _, now| world.seed_project(title, aspect, ui, now))

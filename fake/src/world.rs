@@ -164,7 +164,13 @@ impl World {
                         self.jobs[i].started_at = Some(at.max(self.jobs[i].created_at));
                     }
                     Some(Some((at, End::Cancelled))) => {
-                        self.end_job(i, at, End::Cancelled, store);
+                        // Exports have no `cancelled` status: they fail, saying why.
+                        let end = if self.jobs[i].kind == JobKind::Export {
+                            End::Failed(job_error("cancelled", "the project's build was cancelled"))
+                        } else {
+                            End::Cancelled
+                        };
+                        self.end_job(i, at, end, store);
                         continue;
                     }
                     Some(Some((at, End::Failed(_)))) => {
@@ -432,7 +438,9 @@ impl World {
     pub fn seed_project(&mut self, title: &str, aspect: (u64, u64), ui: bool, now: SystemTime) -> String {
         let id = self.new_project(title.to_owned(), aspect_ratio(aspect.0, aspect.1), now);
         if let Some(p) = self.projects.get_mut(&id) {
+            // Web-app projects stand for a teammate's work: `selfOnly` leaves them out.
             p.ui = ui;
+            p.created_by_self = !ui;
         }
         id
     }
@@ -806,9 +814,10 @@ impl World {
         let record = self.entity_mut(id)?;
         let refs = &mut record.entity.references;
         let Some(at) = refs.iter().position(|r| r.file_id == file_id) else {
+            // 409: the entity is there, the reference is not (see addEntityReference).
             return Err(Reject::new(
-                404,
-                "not_found",
+                409,
+                "not_referenced",
                 format!("entity {id:?} has no reference to file {file_id:?}"),
             ));
         };

@@ -562,3 +562,27 @@ async fn a_zero_job_duration_ends_jobs_on_their_first_read() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_export_of_a_cancelled_build_fails_and_says_why() {
+    bounded(async {
+        let fake = fake().await;
+        let client = fake.client();
+        let run = client
+            .workflows()
+            .script_to_video(ScriptToVideoRequest::new("Stop me", stock()))
+            .await
+            .unwrap();
+        let export = client
+            .projects()
+            .export(run.project_id().unwrap(), ExportProjectRequest::new())
+            .await
+            .unwrap();
+        run.cancel().await.unwrap();
+        let state = export.get().await.unwrap();
+        assert_eq!(state.status, ProjectExportStatus::Failed);
+        assert_eq!(state.error.unwrap().code.as_deref(), Some("cancelled"));
+        assert_eq!(fake.job(export.id()).unwrap().status, JobStatus::Failed);
+    })
+    .await;
+}

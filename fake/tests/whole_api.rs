@@ -187,6 +187,25 @@ async fn every_paged_list_pages_with_real_cursors() {
         )
         .await;
         assert_eq!((status, body["code"].as_str()), (404, Some("invalid_cursor")));
+        // Project query options: web-app projects only on request, and never with selfOnly.
+        fake.add_project("Made in the app", (1, 1), true);
+        let (_, api_only) = call(&fake, &http::Method::GET, "/v1/projects?limit=200", None).await;
+        let (_, with_ui) = call(
+            &fake,
+            &http::Method::GET,
+            "/v1/projects?limit=200&includeUiProjects=true",
+            None,
+        )
+        .await;
+        let (_, mine) = call(
+            &fake,
+            &http::Method::GET,
+            "/v1/projects?limit=200&includeUiProjects=true&selfOnly=true",
+            None,
+        )
+        .await;
+        let count = |v: &Value| v["projects"].as_array().unwrap().len();
+        assert_eq!((count(&api_only), count(&with_ui), count(&mine)), (5, 6, 5));
         let (_, last) = call(&fake, &http::Method::GET, "/v1/webhooks/endpoints?limit=200", None).await;
         assert_eq!(
             (last["hasMore"].as_bool(), last["nextCursor"].is_null()),
@@ -397,7 +416,7 @@ async fn entities_are_created_updated_referenced_and_archived() {
             .add_reference(&actor.entity_id, AddEntityReferenceRequest::new("vg_file_zz"))
             .await
             .unwrap_err();
-        assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
         let without_b = entities
             .remove_reference(&actor.entity_id, RemoveEntityReferenceRequest::new("vg_file_b"))
             .await
@@ -408,7 +427,7 @@ async fn entities_are_created_updated_referenced_and_archived() {
             .remove_reference(&actor.entity_id, RemoveEntityReferenceRequest::new("vg_file_b"))
             .await
             .unwrap_err();
-        assert_eq!(again.status().map(|s| s.as_u16()), Some(404));
+        assert_eq!(again.status().map(|s| s.as_u16()), Some(409));
 
         let page = entities.list().entity_type(EntityType::Actor).await.unwrap();
         assert_eq!(page.entities.len(), 1);

@@ -7,9 +7,11 @@
 use std::fmt;
 
 macro_rules! open_enum {
+    (@default $default:ident) => { Some(Self::$default) };
+    (@default) => { None };
     (
         $(#[$meta:meta])*
-        $name:ident {
+        $name:ident $(default $default:ident)? {
             $( $(#[$vmeta:meta])* $variant:ident => $wire:literal, )+
         }
     ) => {
@@ -25,6 +27,10 @@ macro_rules! open_enum {
         impl $name {
             /// Every value the spec lists, in spec order.
             pub const KNOWN: &'static [&'static str] = &[$($wire),+];
+
+            /// The value the API assumes when the field is left out, if the
+            /// spec names one.
+            pub const DEFAULT: Option<Self> = $crate::enums::open_enum!(@default $($default)?);
 
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
@@ -90,7 +96,7 @@ macro_rules! open_enum {
             }
 
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                crate::schema::open_enum_schema(Self::KNOWN)
+                crate::schema::open_enum_schema(Self::KNOWN, Self::DEFAULT.as_ref().map(Self::as_str))
             }
         }
     };

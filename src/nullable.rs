@@ -62,6 +62,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 
 #[cfg(feature = "schemars")]
 impl<T: schemars::JsonSchema> schemars::JsonSchema for Nullable<T> {
+    // Written in place, like `Option<T>`: a named `Nullable_T` definition
+    // would be a type the spec does not have.
+    fn inline_schema() -> bool {
+        true
+    }
+
     fn schema_name() -> std::borrow::Cow<'static, str> {
         format!("Nullable_{}", T::schema_name()).into()
     }

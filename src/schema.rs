@@ -1,9 +1,10 @@
 //! JSON Schema of the API types, for your own API documents and validators.
 //!
 //! Available with the `schemars` cargo feature, which also implements
-//! [`schemars::JsonSchema`] for every public API type: [`File`](crate::File)
-//! (`StorageFile`) and its parts, [`ApiError`](crate::types::ApiError), the list,
-//! search and upload types, and the forward-compatible enums.
+//! [`schemars::JsonSchema`] for every public API type: every component schema
+//! of `spec/openapi.yaml` (requests, responses, webhook payloads, the
+//! forward-compatible enums), plus [`Timestamp`](crate::Timestamp) and
+//! [`Nullable`](crate::Nullable).
 //!
 //! The forward-compatible enums ([`FileType`](crate::FileType),
 //! [`FileScope`](crate::FileScope), ...) describe themselves as *a string that is
@@ -28,30 +29,34 @@
 //! let schemas = videogen::schema::schemas(SchemaSettings::openapi3());
 //! let file = serde_json::to_value(&schemas["StorageFile"]).unwrap();
 //! assert_eq!(file["properties"]["durationSeconds"]["nullable"], true);
-//! assert_eq!(file["properties"]["scope"]["$ref"], "#/components/schemas/FileScope");
+//! // A documented reference: `allOf: [{$ref}]` carries the description beside it.
+//! assert_eq!(file["properties"]["scope"]["allOf"][0]["$ref"], "#/components/schemas/FileScope");
 //! assert_eq!(file["required"], serde_json::json!(["fileId", "scope"]));
 //! ```
 
 use std::collections::BTreeMap;
 
-use schemars::{generate::SchemaSettings, json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::{generate::SchemaSettings, json_schema, Schema, SchemaGenerator};
 use serde_json::Value;
-
-use crate::types;
 
 /// Where [`schemas`] points its references: `#/components/schemas/{name}`.
 pub const DEFINITIONS_PATH: &str = "/components/schemas";
 
 /// The schema of a forward-compatible enum: a string that is one of `known`,
-/// or any other string (kept as sent, in the enum's `Unknown` variant).
-pub(crate) fn open_enum_schema(known: &[&str]) -> Schema {
-    json_schema!({
+/// or any other string (kept as sent, in the enum's `Unknown` variant), with
+/// the value the API assumes when the field is absent.
+pub(crate) fn open_enum_schema(known: &[&str], default: Option<&str>) -> Schema {
+    let mut schema = json_schema!({
         "type": "string",
         "anyOf": [
             { "enum": known },
             { "type": "string" }
         ]
-    })
+    });
+    if let Some(default) = default {
+        schema.insert("default".into(), default.into());
+    }
+    schema
 }
 
 /// The JSON Schema of every public API type, keyed by its name in the spec
@@ -89,26 +94,10 @@ pub fn schemas(settings: SchemaSettings) -> BTreeMap<String, Schema> {
         .collect()
 }
 
-/// Adds every public API type to `generator`'s definitions.
+/// Adds every public API type to `generator`'s definitions: the list is
+/// generated from the spec's component schemas.
 fn register_all(generator: &mut SchemaGenerator) {
-    fn add<T: JsonSchema>(generator: &mut SchemaGenerator) {
-        generator.subschema_for::<T>();
-    }
-    add::<types::StorageFile>(generator);
-    add::<types::FileSource>(generator);
-    add::<types::FileAnalysisMetadata>(generator);
-    add::<types::ApiError>(generator);
-    add::<types::GetFilesResponse>(generator);
-    add::<types::SearchFilesRequest>(generator);
-    add::<types::SearchFilesResponse>(generator);
-    add::<types::SearchFilesResult>(generator);
-    add::<types::CreateFileUploadRequest>(generator);
-    add::<types::FileUploadResponse>(generator);
-    add::<types::FileType>(generator);
-    add::<types::FileScope>(generator);
-    add::<types::FileSourceStatus>(generator);
-    add::<types::AnalysisLoadingState>(generator);
-    add::<types::UploadFileType>(generator);
+    crate::generated::schemas::register_all(generator);
 }
 
 /// Rewrites schemars' OpenAPI 3.0 form of a nullable reference,

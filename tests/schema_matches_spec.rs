@@ -38,10 +38,24 @@
 //! - enums: the known values equal (as a list, order included), and the Rust
 //!   enum open, admitting any other string;
 //! - map values (`additionalProperties`): compared like properties; an object
-//!   closed to unknown properties on one side only is a difference.
+//!   closed to unknown properties on one side only is a difference;
+//! - moments: `type: string, format: date-time` and a `type: number` marked
+//!   `x-videogen-unix-seconds` both match Rust's `Timestamp` (which reads both
+//!   forms); anything else is a difference;
+//! - unions (`oneOf` of named schemas): the variants in order, the
+//!   discriminator's `propertyName` and `mapping` equal. A variant's tag
+//!   property may be a closed one-value enum in Rust (the union dispatches on
+//!   it; an unknown tag is kept by the union, not the variant);
+//! - an integer `enum` may be a Rust integer: typify checks the value when
+//!   decoding, which the schema does not show (a note);
+//! - `format: uri` may be absent in Rust (URLs stay `String`s); an integer
+//!   format Rust implies (`uint8`, ...) must hold the spec's `minimum` and
+//!   `maximum`;
+//! - a default beside a reference and a default on the named type are the
+//!   same fact; Rust's open enums carry theirs on the type.
 //!
 //! Not compared: descriptions, titles, examples, and bounds (`minimum`,
-//! `maximum`, `minLength`, ...), which schemars cannot derive from typify's
+//! `maximum`, `minLength`, `minItems`, `pattern`, ...), which schemars cannot derive from typify's
 //! types except through `NonZero*`.
 //!
 //! A derived schema cannot see everything serde does (a `deserialize_with`
@@ -65,12 +79,13 @@ use serde_json::{json, Value};
 const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/spec/openapi.yaml");
 const REF_PREFIX: &str = "#/components/schemas/";
 
-/// Types the spec writes inline and Rust names; they are compared where the
-/// spec uses them, not on their own.
-const INLINE_IN_SPEC: [&str; 2] = ["ApiErrorRequirement", "SearchFilesRequestQuery"];
+/// How many component schemas the spec has: every one must be compared, so a
+/// comparison that silently covers fewer fails.
+const SPEC_TYPES: usize = 119;
 
-/// The public API types, all of which must be compared.
-const EXPECTED_TYPES: [&str; 15] = [
+/// The types the first version of this test held to the spec (the Files tag),
+/// named so that a planted change in one of them is known to be reached.
+const FILES_TYPES: [&str; 15] = [
     "AnalysisLoadingState",
     "ApiError",
     "CreateFileUploadRequest",
@@ -150,7 +165,20 @@ enum Shape {
         ty: String,
         format: Option<String>,
         minimum: Option<f64>,
+        maximum: Option<f64>,
     },
+    /// A moment: RFC 3339 text, Unix seconds, or (Rust's `Timestamp`) either.
+    Time(TimeForm),
+    /// A discriminated union: its variants (named schemas, in order) and the
+    /// property that tells them apart.
+    Union {
+        variants: Vec<String>,
+        tag: Option<String>,
+        /// Tag value -> variant name, where the discriminator maps them.
+        mapping: BTreeMap<String, String>,
+    },
+    /// An integer that is one of a few values.
+    IntEnum(Vec<i64>),
     Enum {
         known: Vec<String>,
         open: bool,
@@ -161,6 +189,16 @@ enum Shape {
         required: BTreeSet<String>,
         additional: Additional,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum TimeForm {
+    /// `type: string, format: date-time`.
+    Rfc3339,
+    /// `type: number` marked `x-videogen-unix-seconds`.
+    UnixSeconds,
+    /// `videogen::Timestamp`, which reads both and writes back the form it read.
+    Either,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -178,6 +216,9 @@ impl Shape {
         match self {
             Shape::Ref(name) => format!("ref {name}"),
             Shape::Scalar { ty, .. } => ty.clone(),
+            Shape::Time(form) => format!("timestamp ({form:?})"),
+            Shape::Union { .. } => "union".into(),
+            Shape::IntEnum(_) => "integer enum".into(),
             Shape::Enum { .. } => "string enum".into(),
             Shape::Array(_) => "array".into(),
             Shape::Object { properties, .. } if properties.is_empty() => "map".into(),
@@ -186,9 +227,11 @@ impl Shape {
     }
 }
 
-/// Keywords that carry no facet compared here. `minimum` is read (for the
-/// format rule) but not compared.
-const ANNOTATIONS: [&str; 13] = [
+/// Keywords that carry no facet compared here. `minimum` and `maximum` are
+/// read (for the format rule) but not compared. `x-videogen-null-is-value`
+/// (null means something other than absent) is carried by nullability, which
+/// is compared.
+const ANNOTATIONS: &[&str] = &[
     "description",
     "title",
     "example",
@@ -199,12 +242,18 @@ const ANNOTATIONS: [&str; 13] = [
     "exclusiveMaximum",
     "minLength",
     "maxLength",
+    "minItems",
+    "maxItems",
+    "pattern",
+    "x-videogen-null-is-value",
     "readOnly",
     "writeOnly",
     "deprecated",
 ];
-const STRUCTURAL: [&str; 13] = [
+const STRUCTURAL: &[&str] = &[
     "type",
+    "x-videogen-unix-seconds",
+    "discriminator",
     "format",
     "nullable",
     "default",
@@ -261,6 +310,66 @@ fn node(schema: &Value, at: &str) -> Result<Node, String> {
         match all.as_array().map(Vec::as_slice) {
             Some([one]) => return Ok(with(node(one, at)?, nullable)),
             _ => return Err(format!("{at}: allOf other than a single wrapped schema: {schema}")),
+        }
+    }
+    // `videogen::Timestamp`: a number (Unix seconds) or RFC 3339 text.
+    if obj.get("anyOf") == Some(&json!([{ "type": "number" }, { "type": "string", "format": "date-time" }])) {
+        siblings_only(&["anyOf", "nullable", "default"])?;
+        return Ok(Node {
+            shape: Shape::Time(TimeForm::Either),
+            nullable,
+            default,
+        });
+    }
+    // A union of named schemas, told apart by `discriminator.propertyName`.
+    if let Some(Value::Array(branches)) = obj.get("oneOf") {
+        let refs: Option<Vec<String>> = branches
+            .iter()
+            .map(|b| {
+                let only_ref = b.as_object().is_some_and(|m| m.len() == 1);
+                let name = b.get("$ref")?.as_str()?.strip_prefix(REF_PREFIX)?;
+                only_ref.then(|| name.to_owned())
+            })
+            .collect();
+        if let Some(variants) = refs.filter(|r| r.len() > 1) {
+            siblings_only(&["oneOf", "discriminator", "nullable", "default"])?;
+            let discriminator = obj.get("discriminator");
+            let tag = discriminator
+                .and_then(|d| d.get("propertyName"))
+                .and_then(Value::as_str);
+            let mapping = discriminator.and_then(|d| d.get("mapping"));
+            let unknown = discriminator
+                .and_then(Value::as_object)
+                .and_then(|d| d.keys().find(|k| *k != "propertyName" && *k != "mapping"));
+            if let (Some(key), Some(d)) = (unknown, discriminator) {
+                return Err(format!("{at}: discriminator keyword `{key}` is not understood: {d}"));
+            }
+            if discriminator.is_some() && tag.is_none() {
+                return Err(format!("{at}: a discriminator without a propertyName"));
+            }
+            let mapping = match mapping {
+                None => BTreeMap::new(),
+                Some(m) => m
+                    .as_object()
+                    .and_then(|m| {
+                        m.iter()
+                            .map(|(value, target)| {
+                                let name = target.as_str()?.strip_prefix(REF_PREFIX)?;
+                                Some((value.clone(), name.to_owned()))
+                            })
+                            .collect()
+                    })
+                    .ok_or_else(|| format!("{at}: a discriminator mapping other than value -> reference"))?,
+            };
+            return Ok(Node {
+                shape: Shape::Union {
+                    variants,
+                    tag: tag.map(str::to_owned),
+                    mapping,
+                },
+                nullable,
+                default,
+            });
         }
     }
     if let Some(any) = obj.get("anyOf").or_else(|| obj.get("oneOf")) {
@@ -327,6 +436,18 @@ fn node(schema: &Value, at: &str) -> Result<Node, String> {
         nullable = true;
         types.retain(|t| *t != "null");
     }
+    if let (Some(Value::Array(values)), ["integer"]) = (obj.get("enum"), types.as_slice()) {
+        let known = values
+            .iter()
+            .map(Value::as_i64)
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| format!("{at}: integer enum with values other than integers: {schema}"))?;
+        return Ok(Node {
+            shape: Shape::IntEnum(known),
+            nullable,
+            default,
+        });
+    }
     if let Some(values) = obj.get("enum") {
         let values = values.as_array().ok_or_else(|| format!("{at}: enum is not a list"))?;
         nullable |= values.contains(&Value::Null);
@@ -382,10 +503,21 @@ fn node(schema: &Value, at: &str) -> Result<Node, String> {
             let items = obj.get("items").ok_or_else(|| format!("{at}: array without items"))?;
             Shape::Array(Box::new(node(items, &format!("{at}[]"))?))
         }
+        _ if obj.contains_key("x-videogen-unix-seconds") => {
+            if ty != "number" || obj.get("x-videogen-unix-seconds") != Some(&json!(true)) || obj.contains_key("format")
+            {
+                return Err(format!(
+                    "{at}: x-videogen-unix-seconds marks a plain `type: number`: {schema}"
+                ));
+            }
+            Shape::Time(TimeForm::UnixSeconds)
+        }
+        "string" if obj.get("format") == Some(&json!("date-time")) => Shape::Time(TimeForm::Rfc3339),
         "string" | "integer" | "number" | "boolean" => Shape::Scalar {
             ty: ty.to_owned(),
             format: obj.get("format").and_then(Value::as_str).map(str::to_owned),
             minimum: obj.get("minimum").and_then(Value::as_f64),
+            maximum: obj.get("maximum").and_then(Value::as_f64),
         },
         other => return Err(format!("{at}: type {other} is not understood by this comparison")),
     };
@@ -409,6 +541,8 @@ struct Report {
 }
 
 struct Sides<'a> {
+    /// `Type.property` of every union variant's tag property.
+    tags: BTreeSet<String>,
     spec: &'a BTreeMap<String, Value>,
     read: &'a BTreeMap<String, Value>,
     write: &'a BTreeMap<String, Value>,
@@ -438,6 +572,7 @@ impl Sides<'_> {
 fn compare_all(spec: &Value, rust: &Rust) -> Report {
     let spec_defs = spec_schemas(spec);
     let sides = Sides {
+        tags: tag_properties(&spec_defs),
         spec: &spec_defs,
         read: &rust.read,
         write: &rust.write,
@@ -459,14 +594,61 @@ fn compare_all(spec: &Value, rust: &Rust) -> Report {
             (s, r, w) => report.errors.extend([s.err(), r.err(), w.err()].into_iter().flatten()),
         }
     }
+    // A type only Rust names (`ApiErrorRequirement`, `Timestamp`, ...) is one
+    // the spec writes inline: it is compared where it is used, so it must be
+    // used by some other type.
+    let used = referenced_names(&rust.read);
     for name in rust.read.keys() {
-        if !spec_defs.contains_key(name) && !INLINE_IN_SPEC.contains(&name.as_str()) {
-            report
-                .errors
-                .push(format!("{name}: videogen::schema::schemas() has it, the spec does not"));
+        if !spec_defs.contains_key(name) && !used.contains(name) {
+            report.errors.push(format!(
+                "{name}: videogen::schema::schemas() has it, the spec does not, and no type uses it"
+            ));
         }
     }
     report
+}
+
+/// The names every `$ref` in `defs` points to.
+fn referenced_names(defs: &BTreeMap<String, Value>) -> BTreeSet<String> {
+    fn walk(value: &Value, out: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix(REF_PREFIX))
+                {
+                    out.insert(name.to_owned());
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    defs.values().for_each(|v| walk(v, &mut out));
+    out
+}
+
+/// `Variant.tag` for every variant of every union with a discriminator.
+fn tag_properties(defs: &BTreeMap<String, Value>) -> BTreeSet<String> {
+    let mut tags = BTreeSet::new();
+    for schema in defs.values() {
+        if let Ok(Node {
+            shape:
+                Shape::Union {
+                    variants,
+                    tag: Some(tag),
+                    ..
+                },
+            ..
+        }) = node(schema, "")
+        {
+            tags.extend(variants.iter().map(|v| format!("{v}.{tag}")));
+        }
+    }
+    tags
 }
 
 #[derive(Clone, Copy)]
@@ -504,7 +686,21 @@ fn compare(sides: &Sides, report: &mut Report, at: &str, s: &Node, r: &Node, w: 
             if a != b {
                 report.errors.push(format!("{at}: refers to spec={a} rust={b}"));
             }
-            report.errors.extend(default_difference(at, s, r));
+            // A default may stand beside the reference or on the named type
+            // (the spec has both; Rust has an open enum's `DEFAULT`): compare
+            // what applies.
+            let applied = |side, node: &Node, name: &str| {
+                let mut node = node.clone();
+                if node.default.is_none() {
+                    node.default = sides.resolve(side, name, at).ok().and_then(|n| n.default);
+                }
+                node
+            };
+            report.errors.extend(default_difference(
+                at,
+                &applied(Side::Spec, s, a),
+                &applied(Side::Read, r, b),
+            ));
             // Same name: the named type is compared on its own.
             return;
         }
@@ -534,18 +730,70 @@ fn compare(sides: &Sides, report: &mut Report, at: &str, s: &Node, r: &Node, w: 
                 ty: st,
                 format: sf,
                 minimum,
+                maximum,
             },
             Shape::Scalar { ty: rt, format: rf, .. },
             _,
         ) => {
             if st != rt {
                 report.errors.push(format!("{at}: type spec={st} rust={rt}"));
-            } else if let Some(error) = format_difference(at, st, sf.as_deref(), rf.as_deref(), *minimum) {
+            } else if let Some(error) = format_difference(at, st, sf.as_deref(), rf.as_deref(), (*minimum, *maximum)) {
                 report.errors.push(error);
             }
         }
+        (Shape::Time(sf), Shape::Time(rf), _) => {
+            if sf != rf && *rf != TimeForm::Either {
+                report.errors.push(format!("{at}: timestamp spec={sf:?} rust={rf:?}"));
+            }
+        }
+        (
+            Shape::Union {
+                variants: sv,
+                tag: st,
+                mapping: sm,
+            },
+            Shape::Union {
+                variants: rv,
+                tag: rt,
+                mapping: rm,
+            },
+            _,
+        ) => {
+            if sv != rv {
+                report
+                    .errors
+                    .push(format!("{at}: union variants spec={sv:?} rust={rv:?}"));
+            }
+            if st != rt {
+                report.errors.push(format!("{at}: union tag spec={st:?} rust={rt:?}"));
+            }
+            if sm != rm {
+                report
+                    .errors
+                    .push(format!("{at}: union mapping spec={sm:?} rust={rm:?}"));
+            }
+        }
+        (Shape::IntEnum(sv), Shape::IntEnum(rv), _) if sv != rv => {
+            report
+                .errors
+                .push(format!("{at}: integer enum spec={sv:?} rust={rv:?}"));
+        }
+        (Shape::IntEnum(_), Shape::IntEnum(_), _) => {}
+        (Shape::IntEnum(_), Shape::Scalar { ty, format, .. }, _) if ty == "integer" => {
+            // typify checks the value when decoding (`TryFrom<i64>`); schemars
+            // sees only the integer it wraps.
+            report.notes.push(format!(
+                "{at}: integer enum in the spec, rust integer ({}) checked on decode, accepted",
+                format.as_deref().unwrap_or("no format")
+            ));
+        }
         (Shape::Enum { known: sk, .. }, Shape::Enum { known: rk, open }, _) => {
-            if !open {
+            if !open && sides.tags.contains(at) && rk.len() == 1 {
+                // The union dispatches on this value: within the variant it is a constant.
+                report
+                    .notes
+                    .push(format!("{at}: closed, accepted: the tag of a union variant"));
+            } else if !open {
                 report.errors.push(format!(
                     "{at}: enum is closed in rust: a value the API adds later would fail to decode"
                 ));
@@ -706,19 +954,32 @@ fn format_difference(
     ty: &str,
     spec: Option<&str>,
     rust: Option<&str>,
-    minimum: Option<f64>,
+    (minimum, maximum): (Option<f64>, Option<f64>),
 ) -> Option<String> {
+    // The integer formats whose range the spec's bounds can imply.
+    const RANGES: [(&str, f64, f64); 4] = [
+        ("uint8", 0.0, 255.0),
+        ("uint16", 0.0, 65535.0),
+        ("uint32", 0.0, 4294967295.0),
+        ("uint64", 0.0, f64::MAX),
+    ];
     match (spec, rust) {
         (Some(s), Some(r)) if s == r => None,
+        // A URL stays a `String`: the crate passes on what the API sends
+        // without validating it again.
+        (Some("uri"), None) if ty == "string" => None,
         (Some(s), r) => Some(format!("{at}: format spec={s} rust={}", r.unwrap_or("(none)"))),
         (None, None) => None,
         (None, Some(r)) => {
-            let widest = matches!((ty, r), ("number", "double") | ("integer", "int64"))
-                || (ty == "integer" && r == "uint64" && minimum.is_some_and(|m| m >= 0.0));
-            (!widest).then(|| {
+            let fits = |(name, low, high): &(&str, f64, f64)| {
+                *name == r && minimum.is_some_and(|m| m >= *low) && maximum.unwrap_or(f64::MAX) <= *high
+            };
+            let implied = matches!((ty, r), ("number", "double") | ("integer", "int64"))
+                || (ty == "integer" && RANGES.iter().any(fits));
+            (!implied).then(|| {
                 format!(
-                    "{at}: format spec=(none) rust={r} (the spec has none: only double, int64, or uint64 \
-                     with a minimum of 0 or more, may be implied)"
+                    "{at}: format spec=(none) rust={r} (the spec has none: only double, int64, or an unsigned \
+                     format whose range holds the spec's minimum and maximum, may be implied)"
                 )
             })
         }
@@ -790,6 +1051,16 @@ fn sample(defs: &BTreeMap<String, Value>, n: &Node, kind: Sample, depth: u8) -> 
             "number" => json!(0.5),
             _ => json!(true),
         },
+        Shape::Time(TimeForm::UnixSeconds) => json!(1767323045),
+        Shape::IntEnum(values) => json!(values.first().ok_or("an integer enum without values")?),
+        Shape::Time(_) => json!("2026-01-02T03:04:05Z"),
+        Shape::Union { variants, .. } => {
+            let first = variants.first().ok_or("a union without variants")?;
+            let target = defs.get(first).ok_or_else(|| format!("no schema {first}"))?;
+            sample(defs, &node(target, first)?, kind, depth + 1)?
+        }
+        // An enum of one value is a union variant's tag: a constant, kept.
+        Shape::Enum { known, .. } if known.len() == 1 => json!(known[0]),
         Shape::Enum { known, .. } => match (kind, known.first()) {
             (Sample::UnlistedEnumValues, _) | (_, None) => json!("UNLISTED_BY_THE_SPEC"),
             (_, Some(first)) => json!(first),
@@ -814,7 +1085,8 @@ fn sample(defs: &BTreeMap<String, Value>, n: &Node, kind: Sample, depth: u8) -> 
     })
 }
 
-/// Decodes `doc` as the public type named `name` and writes it back.
+/// Decodes `doc` as the public type named `name` and writes it back. Every
+/// component schema of the spec is listed (a missing one is an error).
 fn round_trip(name: &str, doc: Value) -> Option<Result<Value, String>> {
     macro_rules! types {
         ($($ty:ident),* $(,)?) => {
@@ -829,21 +1101,125 @@ fn round_trip(name: &str, doc: Value) -> Option<Result<Value, String>> {
         };
     }
     types!(
+        AddEntityReferenceRequest,
         AnalysisLoadingState,
         ApiError,
+        AspectRatio,
+        AvatarPresenter,
+        AvatarPresenterListResponse,
+        CaptionBackgroundType,
+        CreateEntityRequest,
         CreateFileUploadRequest,
+        CreateWebhookEndpointRequest,
+        EditWithAgentMode,
+        Entity,
+        EntityActorConfig,
+        EntityArchiveResponse,
+        EntityReference,
+        EntityType,
+        ExecutedTool,
+        ExecutedToolStatus,
+        ExportProjectQuality,
+        ExportProjectRequest,
+        ExportProjectResponse,
         FileAnalysisMetadata,
         FileScope,
         FileSource,
         FileSourceStatus,
         FileType,
         FileUploadResponse,
+        FileUploadWebhookEventName,
+        FileUploadWebhookPayload,
+        Gender,
+        GenerateAvatarRequest,
+        GenerateImageRequest,
+        GenerateMusicRequest,
+        GenerateSoundEffectRequest,
+        GenerateStoryboardScene,
+        GenerateTextRequest,
+        GenerateTextResponse,
+        GenerateVideoClipRequest,
         GetFilesResponse,
+        ImageAssetRequest,
+        ImageQuality,
+        Language,
+        LanguageListResponse,
+        ListEntitiesResponse,
+        ListProjectsResponse,
+        ListRemixActionsResponse,
+        LogoPosition,
+        MeResponse,
+        ProjectExport,
+        ProjectExportStatus,
+        ProjectResponse,
+        ProjectStatus,
+        PronunciationReplacement,
+        RegenerateImagesModelMode,
+        RemixAction,
+        RemixActionAddTransitions,
+        RemixActionChangeNarrator,
+        RemixActionCleanUpTranscript,
+        RemixActionConvertImagesToVideos,
+        RemixActionDisableCaptions,
+        RemixActionEditWithAgent,
+        RemixActionEnableCaptions,
+        RemixActionGenerateMusic,
+        RemixActionRegenerateImages,
+        RemixActionResizeProject,
+        RemixActionRun,
+        RemixActionSetBackgroundMusic,
+        RemixActionSetLogo,
+        RemixActionShuffleStockVisuals,
+        RemixActionStatus,
+        RemixActionTranslateProject,
+        RemixActionType,
+        RemixActionUpscaleAssets,
+        RemixProjectRequest,
+        RemixProjectResponse,
+        RemixTransitionStyle,
+        RemoveEntityReferenceRequest,
+        SceneGeneration,
+        SceneGenerationType,
+        ScriptToVideoRequest,
         SearchFilesRequest,
         SearchFilesResponse,
         SearchFilesResult,
+        SlideshowToVideoRequest,
+        StartToolExecutionResponse,
+        StartWorkflowRunResponse,
         StorageFile,
+        StoryboardToVideoRequest,
+        TextJustification,
+        TextQuality,
+        TextToSpeechRequest,
+        ToolExecutionListResponse,
+        ToolExecutionWebhookEventName,
+        ToolExecutionWebhookPayload,
+        ToolSuccessResult,
+        TtsVoice,
+        TtsVoiceListResponse,
+        UpdateEntityRequest,
         UploadFileType,
+        VerticalAlignment,
+        VideoAssetRequest,
+        VideoQuality,
+        VisualPacing,
+        VisualStyleType,
+        VoiceoverToVideoRequest,
+        WatermarkMode,
+        WebhookEndpoint,
+        WebhookEndpointListResponse,
+        WebhookEventName,
+        WorkflowCaptionBackgroundStyle,
+        WorkflowCaptionStyle,
+        WorkflowRgbColor,
+        WorkflowRun,
+        WorkflowRunListResponse,
+        WorkflowRunStatus,
+        WorkflowRunWebhookEventName,
+        WorkflowRunWebhookPayload,
+        WorkflowType,
+        WorkflowVisualStyle,
     )
 }
 
@@ -969,7 +1345,14 @@ fn every_public_type_matches_the_spec() {
             rust.dialect,
             report.errors.join("\n  ")
         );
-        assert_eq!(report.types, EXPECTED_TYPES, "[{}] types compared", rust.dialect);
+        assert_eq!(report.types.len(), SPEC_TYPES, "[{}] types compared", rust.dialect);
+        for name in FILES_TYPES {
+            assert!(
+                report.types.iter().any(|t| t == name),
+                "[{}] {name} compared",
+                rust.dialect
+            );
+        }
         assert_eq!(
             report.properties,
             spec_property_count(&spec),
@@ -1213,7 +1596,7 @@ fn planted_format_changes_are_caught() {
         &spec,
         &[
             "SearchFilesResult.similarity: format spec=(none) rust=float (the spec has none: only double, int64, \
-           or uint64 with a minimum of 0 or more, may be implied)",
+           or an unsigned format whose range holds the spec's minimum and maximum, may be implied)",
         ],
     );
 
@@ -1225,7 +1608,7 @@ fn planted_format_changes_are_caught() {
         &rust,
         &[
             "FileSource.width: format spec=(none) rust=int32 (the spec has none: only double, int64, \
-           or uint64 with a minimum of 0 or more, may be implied)",
+           or an unsigned format whose range holds the spec's minimum and maximum, may be implied)",
         ],
     );
 }
@@ -1283,7 +1666,8 @@ fn planted_changes_inside_inline_objects_and_references_are_caught() {
         &["ApiError.requirement.details{*}: type spec=integer rust=string"],
     );
 
-    let spec = spec_with(|s| *at(s, "/StorageFile/properties/scope/$ref") = json!("#/components/schemas/FileType"));
+    let spec =
+        spec_with(|s| *at(s, "/StorageFile/properties/scope/allOf/0/$ref") = json!("#/components/schemas/FileType"));
     assert_caught(&spec, &["StorageFile.scope: refers to spec=FileType rust=FileScope"]);
 
     let spec = spec_with(|s| {
@@ -1324,16 +1708,16 @@ fn a_type_on_one_side_only_is_caught() {
     assert_caught_with(
         &our_spec(),
         &rust,
-        &["Folder: videogen::schema::schemas() has it, the spec does not"],
+        &["Folder: videogen::schema::schemas() has it, the spec does not, and no type uses it"],
     );
 }
 
 #[test]
 fn a_keyword_the_comparison_does_not_know_fails_instead_of_passing() {
-    let spec = spec_with(|s| at(s, "/StorageFile/properties/fileId")["pattern"] = json!("^vg_file_"));
+    let spec = spec_with(|s| at(s, "/StorageFile/properties/fileId")["contentEncoding"] = json!("base64"));
     assert_caught(
         &spec,
-        &["StorageFile.fileId: keyword `pattern` is not understood by this comparison; teach it"],
+        &["StorageFile.fileId: keyword `contentEncoding` is not understood by this comparison; teach it"],
     );
 }
 
@@ -1378,5 +1762,75 @@ fn planted_required_nullable_property_is_caught_by_both_checks() {
     assert_eq!(
         decode_check(&spec),
         ["StorageFile.description: required by the spec, rust leaves it out when writing"]
+    );
+}
+
+#[test]
+fn planted_changes_in_the_whole_api_rules_are_caught() {
+    // A moment written as plain text in the spec: Rust's Timestamp no longer matches.
+    let spec = spec_with(|s| {
+        at(s, "/Entity/properties/createdAt")
+            .as_object_mut()
+            .unwrap()
+            .remove("format");
+    });
+    assert_caught(&spec, &["Entity.createdAt: kind spec=string rust=timestamp (Either)"]);
+    // Unix seconds no longer marked: a plain number is not a Timestamp.
+    let spec = spec_with(|s| {
+        at(s, "/WebhookEndpoint/properties/createdAt")
+            .as_object_mut()
+            .unwrap()
+            .remove("x-videogen-unix-seconds");
+    });
+    assert_caught(
+        &spec,
+        &["WebhookEndpoint.createdAt: kind spec=number rust=timestamp (Either)"],
+    );
+    // A union variant the spec drops.
+    let spec = spec_with(|s| {
+        at(s, "/RemixAction/oneOf").as_array_mut().unwrap().pop();
+        at(s, "/RemixAction/discriminator/mapping")
+            .as_object_mut()
+            .unwrap()
+            .remove("EDIT_WITH_AGENT");
+    });
+    assert_caught(&spec, &["RemixAction: union variants spec=[\"RemixActionSetBackgroundMusic\", \"RemixActionSetLogo\", \"RemixActionEnableCaptions\", \"RemixActionDisableCaptions\", \"RemixActionAddTransitions\", \"RemixActionResizeProject\", \"RemixActionCleanUpTranscript\", \"RemixActionConvertImagesToVideos\", \"RemixActionRegenerateImages\", \"RemixActionUpscaleAssets\", \"RemixActionChangeNarrator\", \"RemixActionShuffleStockVisuals\", \"RemixActionGenerateMusic\", \"RemixActionTranslateProject\"] rust=[\"RemixActionSetBackgroundMusic\", \"RemixActionSetLogo\", \"RemixActionEnableCaptions\", \"RemixActionDisableCaptions\", \"RemixActionAddTransitions\", \"RemixActionResizeProject\", \"RemixActionCleanUpTranscript\", \"RemixActionConvertImagesToVideos\", \"RemixActionRegenerateImages\", \"RemixActionUpscaleAssets\", \"RemixActionChangeNarrator\", \"RemixActionShuffleStockVisuals\", \"RemixActionGenerateMusic\", \"RemixActionTranslateProject\", \"RemixActionEditWithAgent\"]", "RemixAction: union mapping spec={\"ADD_TRANSITIONS\": \"RemixActionAddTransitions\", \"CHANGE_NARRATOR\": \"RemixActionChangeNarrator\", \"CLEAN_UP_TRANSCRIPT\": \"RemixActionCleanUpTranscript\", \"CONVERT_IMAGES_TO_VIDEOS\": \"RemixActionConvertImagesToVideos\", \"DISABLE_CAPTIONS\": \"RemixActionDisableCaptions\", \"ENABLE_CAPTIONS\": \"RemixActionEnableCaptions\", \"GENERATE_MUSIC\": \"RemixActionGenerateMusic\", \"REGENERATE_IMAGES\": \"RemixActionRegenerateImages\", \"RESIZE_PROJECT\": \"RemixActionResizeProject\", \"SET_BACKGROUND_MUSIC\": \"RemixActionSetBackgroundMusic\", \"SET_LOGO\": \"RemixActionSetLogo\", \"SHUFFLE_STOCK_VISUALS\": \"RemixActionShuffleStockVisuals\", \"TRANSLATE_PROJECT\": \"RemixActionTranslateProject\", \"UPSCALE_ASSETS\": \"RemixActionUpscaleAssets\"} rust={\"ADD_TRANSITIONS\": \"RemixActionAddTransitions\", \"CHANGE_NARRATOR\": \"RemixActionChangeNarrator\", \"CLEAN_UP_TRANSCRIPT\": \"RemixActionCleanUpTranscript\", \"CONVERT_IMAGES_TO_VIDEOS\": \"RemixActionConvertImagesToVideos\", \"DISABLE_CAPTIONS\": \"RemixActionDisableCaptions\", \"EDIT_WITH_AGENT\": \"RemixActionEditWithAgent\", \"ENABLE_CAPTIONS\": \"RemixActionEnableCaptions\", \"GENERATE_MUSIC\": \"RemixActionGenerateMusic\", \"REGENERATE_IMAGES\": \"RemixActionRegenerateImages\", \"RESIZE_PROJECT\": \"RemixActionResizeProject\", \"SET_BACKGROUND_MUSIC\": \"RemixActionSetBackgroundMusic\", \"SET_LOGO\": \"RemixActionSetLogo\", \"SHUFFLE_STOCK_VISUALS\": \"RemixActionShuffleStockVisuals\", \"TRANSLATE_PROJECT\": \"RemixActionTranslateProject\", \"UPSCALE_ASSETS\": \"RemixActionUpscaleAssets\"}", "RemixActionEditWithAgent.type: enum is closed in rust: a value the API adds later would fail to decode"]);
+    // The tag renamed: reported, and the variants' closed tags are no longer
+    // accepted as tags.
+    let spec = spec_with(|s| *at(s, "/RemixAction/discriminator/propertyName") = json!("kind"));
+    for rust in dialects() {
+        let errors = compare_all(&spec, &rust).errors;
+        assert_eq!(
+            errors[0],
+            r#"RemixAction: union tag spec=Some("kind") rust=Some("type")"#
+        );
+        assert_eq!(errors.len(), 16, "{errors:?}");
+        assert!(errors[1..]
+            .iter()
+            .all(|e| e.ends_with(".type: enum is closed in rust: a value the API adds later would fail to decode")));
+    }
+    // An integer enum that becomes a string enum.
+    let spec = spec_with(|s| {
+        *at(s, "/WorkflowCaptionStyle/properties/fontWeight") = json!({ "type": "string", "enum": ["BOLD"] });
+    });
+    assert_caught(
+        &spec,
+        &["WorkflowCaptionStyle.fontWeight: kind spec=string enum rust=integer"],
+    );
+    // A bound that no longer fits the Rust integer.
+    let spec = spec_with(|s| *at(s, "/WorkflowRgbColor/properties/red/maximum") = json!(1000));
+    assert_caught(&spec, &["WorkflowRgbColor.red: format spec=(none) rust=uint8 (the spec has none: only double, int64, or an unsigned format whose range holds the spec's minimum and maximum, may be implied)"]);
+    // A default on a named enum.
+    let spec = spec_with(|s| *at(s, "/ImageQuality/default") = json!("HIGH"));
+    assert_caught(&spec, &["ImageQuality: default spec=\"HIGH\" rust=\"STANDARD\""]);
+    // A closed enum that is not a union's tag.
+    let rust = rust_with(|schemas| {
+        *schemas.get_mut("ImageQuality").unwrap() =
+            json!({ "type": "string", "enum": ["LOW", "STANDARD", "HIGH"], "default": "STANDARD" });
+    });
+    assert_caught_with(
+        &our_spec(),
+        &rust,
+        &["ImageQuality: enum is closed in rust: a value the API adds later would fail to decode"],
     );
 }

@@ -7,7 +7,7 @@ use crate::enums::open_enum;
 
 open_enum! {
     #[doc = "Whether outputs carry the VideoGen watermark. `AUTO` (the default) adds it unless the account has the Production API add-on, `VIDEO_GEN` always adds it, and `NONE` leaves it off but fails without that add-on."]
-    WatermarkMode {
+    WatermarkMode default Auto {
         #[doc = "`NONE`"]
         None => "NONE",
         #[doc = "`VIDEO_GEN`"]
@@ -19,7 +19,7 @@ open_enum! {
 
 open_enum! {
     #[doc = "Image quality tier, `LOW`, `STANDARD` (default) or `HIGH`; better quality takes longer."]
-    ImageQuality {
+    ImageQuality default Standard {
         #[doc = "`LOW`"]
         Low => "LOW",
         #[doc = "`STANDARD`"]
@@ -31,7 +31,7 @@ open_enum! {
 
 open_enum! {
     #[doc = "Video quality tier, `STANDARD` (default) or `HIGH`; `HIGH` takes longer."]
-    VideoQuality {
+    VideoQuality default Standard {
         #[doc = "`STANDARD`"]
         Standard => "STANDARD",
         #[doc = "`HIGH`"]
@@ -143,7 +143,7 @@ open_enum! {
 
 open_enum! {
     #[doc = "How often the visuals change; `FAST` cuts often, `SLOW` lingers on each shot, and `MEDIUM` (the default) sits in between."]
-    VisualPacing {
+    VisualPacing default Medium {
         #[doc = "`FAST`"]
         Fast => "FAST",
         #[doc = "`MEDIUM`"]

@@ -13,6 +13,9 @@ pub mod builders;
 pub mod operations;
 /// Query options of the paged lists, and which field holds their items.
 pub mod paging;
+/// Every component schema, for `crate::schema::schemas()`.
+#[cfg(feature = "schemars")]
+pub(crate) mod schemas;
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

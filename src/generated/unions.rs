@@ -285,6 +285,25 @@ impl ::schemars::JsonSchema for RemixAction {
             generator.subschema_for::<types::RemixActionTranslateProject>(),
             generator.subschema_for::<types::RemixActionEditWithAgent>(),
         ];
-        ::schemars::json_schema!({ "oneOf" : variants })
+        ::schemars::json_schema!(
+            { "oneOf" : variants, "discriminator" : { "propertyName" : "type", "mapping"
+            : { "SET_BACKGROUND_MUSIC" :
+            "#/components/schemas/RemixActionSetBackgroundMusic", "SET_LOGO" :
+            "#/components/schemas/RemixActionSetLogo", "ENABLE_CAPTIONS" :
+            "#/components/schemas/RemixActionEnableCaptions", "DISABLE_CAPTIONS" :
+            "#/components/schemas/RemixActionDisableCaptions", "ADD_TRANSITIONS" :
+            "#/components/schemas/RemixActionAddTransitions", "RESIZE_PROJECT" :
+            "#/components/schemas/RemixActionResizeProject", "CLEAN_UP_TRANSCRIPT" :
+            "#/components/schemas/RemixActionCleanUpTranscript",
+            "CONVERT_IMAGES_TO_VIDEOS" :
+            "#/components/schemas/RemixActionConvertImagesToVideos", "REGENERATE_IMAGES"
+            : "#/components/schemas/RemixActionRegenerateImages", "UPSCALE_ASSETS" :
+            "#/components/schemas/RemixActionUpscaleAssets", "CHANGE_NARRATOR" :
+            "#/components/schemas/RemixActionChangeNarrator", "SHUFFLE_STOCK_VISUALS" :
+            "#/components/schemas/RemixActionShuffleStockVisuals", "GENERATE_MUSIC" :
+            "#/components/schemas/RemixActionGenerateMusic", "TRANSLATE_PROJECT" :
+            "#/components/schemas/RemixActionTranslateProject", "EDIT_WITH_AGENT" :
+            "#/components/schemas/RemixActionEditWithAgent" } } }
+        )
     }
 }

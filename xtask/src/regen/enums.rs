@@ -22,7 +22,14 @@ pub fn generate(prepared: &Prepared) -> Result<String, String> {
             .get("description")
             .and_then(Value::as_str)
             .unwrap_or("A value of the API.");
-        writeln!(out, "\nopen_enum! {{\n    #[doc = {doc:?}]\n    {name} {{").unwrap();
+        // The default, when the spec gives one, names a variant: a typo in the
+        // spec fails the build of the generated code rather than passing.
+        let default = match schema.get("default") {
+            Some(Value::String(value)) => format!(" default {}", variant_name(value)),
+            Some(other) => return Err(format!("enum {name}: default {other} is not a string")),
+            None => String::new(),
+        };
+        writeln!(out, "\nopen_enum! {{\n    #[doc = {doc:?}]\n    {name}{default} {{").unwrap();
         let mut seen = Vec::new();
         for value in values {
             let variant = variant_name(value);

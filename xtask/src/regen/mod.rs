@@ -10,6 +10,7 @@ mod enums;
 mod operations;
 mod paging;
 mod prepare;
+mod schemas;
 mod settings;
 mod unions;
 
@@ -98,7 +99,8 @@ pub fn generate_all(spec_bytes: &[u8]) -> Result<Vec<(String, String)>, String> 
                    /// Discriminated unions, dispatched on their tag; unknown tags keep their JSON.\npub mod unions;\n\
                    /// `new(required..)` constructors and chained setters for request types.\npub mod builders;\n\
                    /// Per-operation facts: id, tag, method, path, retry class, paging.\npub mod operations;\n\
-                   /// Query options of the paged lists, and which field holds their items.\npub mod paging;\n\n";
+                   /// Query options of the paged lists, and which field holds their items.\npub mod paging;\n\
+                   /// Every component schema, for `crate::schema::schemas()`.\n#[cfg(feature = \"schemars\")]\npub(crate) mod schemas;\n\n";
     Ok(vec![
         (
             "mod.rs".into(),
@@ -124,6 +126,10 @@ pub fn generate_all(spec_bytes: &[u8]) -> Result<Vec<(String, String)>, String> 
         (
             "paging.rs".into(),
             header("paged lists") + &tidy(paging::generate(&prepared, &file, &operations::rows(&prepared)?)?)?,
+        ),
+        (
+            "schemas.rs".into(),
+            header("schema list") + &tidy(schemas::generate(&prepared))?,
         ),
     ])
 }

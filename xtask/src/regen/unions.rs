@@ -97,10 +97,16 @@ pub fn generate(prepared: &Prepared, _types: &syn::File) -> Result<String, Strin
             out,
             "\n#[cfg(feature = \"schemars\")]\nimpl ::schemars::JsonSchema for {name} {{\n    fn schema_name() -> ::std::borrow::Cow<'static, str> {{\n        {name:?}.into()\n    }}\n\n    \
              fn json_schema(generator: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {{\n        \
-             let variants = [{}];\n        ::schemars::json_schema!({{ \"oneOf\": variants }})\n    }}\n}}",
+             let variants = [{}];\n        \
+             ::schemars::json_schema!({{ \"oneOf\": variants, \"discriminator\": {{ \"propertyName\": {tag:?}, \"mapping\": {{ {} }} }} }})\n    }}\n}}",
             variants
                 .iter()
                 .map(|v| format!("generator.subschema_for::<types::{}>()", v.2))
+                .collect::<Vec<_>>()
+                .join(", "),
+            variants
+                .iter()
+                .map(|v| format!("{:?}: \"#/components/schemas/{}\"", v.1, v.2))
                 .collect::<Vec<_>>()
                 .join(", ")
         )

@@ -6,9 +6,8 @@
 #   bash scripts/mutants.sh --list          # the groups, their files and test targets
 #
 # Too slow for .ci/run, which runs only the `retry` group. Each group names its
-# files by path: when a function moves (the refactor moves the id check and the
-# list_all cursor guard out of src/files.rs), update the paths here, not the
-# tests, which go through the public API. Equivalent mutants are excluded, each
+# files by path: when a function moves, update the paths here, not the tests,
+# which go through the public API. Equivalent mutants are excluded, each
 # with its reason, in .cargo/mutants.toml. Figures: TESTING.md.
 #
 # Results go to target/mutants/<group>/mutants.out (MUTANTS_OUT to change), and
@@ -33,10 +32,12 @@ out="${MUTANTS_OUT:-$PWD/target/mutants}"
 groups=(
   "retry|src/retry.rs|--lib"
   "hydration-rule|src/file.rs|--lib"
-  "ids-and-paging|src/files.rs|--lib"
-  "cache|src/hydration.rs|--lib --test=hydration --test=hydration_fake --test=cancellation --test=faults"
-  "call|src/call.rs|--lib --test=faults --test=wire_errors --test=wire_operations --test=bad_input --test=timeouts --test=spans --test=cancellation"
-  "transfer|src/transfer/*.rs|--test=transfers --test=download_to_cwd --test=timeouts --test=cancellation --test=no_secrets_in_logs --test=downstream"
+  "ids-and-paging|src/runtime/ids.rs src/runtime/paging.rs|--lib"
+  "webhook-verify|src/webhooks/verify.rs|--lib --test=webhooks_verify"
+  "cache|src/api/files/hydration.rs|--lib --test=hydration --test=hydration_fake --test=cancellation --test=faults"
+  "call|src/runtime/call.rs src/runtime/hooks.rs|--lib --test=faults --test=wire_errors --test=wire_operations --test=bad_input --test=timeouts --test=spans --test=cancellation"
+  "transfer|src/api/files/transfer/*.rs|--test=transfers --test=download_to_cwd --test=timeouts --test=cancellation --test=no_secrets_in_logs --test=downstream"
+  "waiting|src/api/jobs/*.rs src/runtime/wakers.rs|--lib --test=jobs_wait"
 )
 
 if [[ "${1:-}" == "--list" ]]; then

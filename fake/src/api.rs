@@ -303,10 +303,16 @@ fn answer(
             }
             O::CreateWebhookEndpoint => {
                 let (request, _): (CreateWebhookEndpointRequest, _) = body(op, raw)?;
-                json(world.create_endpoint(request, now))
+                let created = world.create_endpoint(request, now);
+                // The sender sleeps while there is no endpoint; it has work to watch now.
+                shared.kick.notify_one();
+                json(created)
             }
             O::DeleteWebhookEndpoint => {
-                world.delete_endpoint(param(params, "endpointId"))?;
+                let id = param(params, "endpointId");
+                world.delete_endpoint(id)?;
+                // Retries still waiting for it are dropped with it.
+                shared.outbox().forget_endpoint(id);
                 Ok(Answer::Empty)
             }
             other => Err(Reject::new(

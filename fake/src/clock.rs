@@ -6,6 +6,8 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
+use tokio::sync::watch;
+
 /// The time the fake goes by for URL expiry, upload processing and rate-limit
 /// windows.
 ///
@@ -26,6 +28,9 @@ use std::{
 #[derive(Clone)]
 pub struct Clock {
     mode: Arc<Mutex<Mode>>,
+    /// Bumped on every move, so the webhook sender wakes when a test moves
+    /// time instead of finding out at its next tick.
+    moves: Arc<watch::Sender<u64>>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -52,7 +57,22 @@ impl Clock {
     fn with_mode(mode: Mode) -> Clock {
         Clock {
             mode: Arc::new(Mutex::new(mode)),
+            moves: Arc::new(watch::channel(0).0),
         }
+    }
+
+    /// Wakes on every move of this clock (and its clones).
+    pub(crate) fn moves(&self) -> watch::Receiver<u64> {
+        self.moves.subscribe()
+    }
+
+    /// True when time passes only when told.
+    pub(crate) fn is_frozen(&self) -> bool {
+        matches!(*self.mode(), Mode::Frozen { .. })
+    }
+
+    fn moved(&self) {
+        self.moves.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     fn mode(&self) -> std::sync::MutexGuard<'_, Mode> {
@@ -84,23 +104,29 @@ impl Clock {
 
     /// Jumps to `at` (the wall clock keeps running from there unless frozen).
     pub fn set(&self, at: SystemTime) {
-        let mut mode = self.mode();
-        *mode = match *mode {
-            Mode::System { .. } => Mode::System {
-                offset_nanos: nanos_between(SystemTime::now(), at),
-            },
-            Mode::Frozen { .. } => Mode::Frozen { at },
-        };
+        {
+            let mut mode = self.mode();
+            *mode = match *mode {
+                Mode::System { .. } => Mode::System {
+                    offset_nanos: nanos_between(SystemTime::now(), at),
+                },
+                Mode::Frozen { .. } => Mode::Frozen { at },
+            };
+        }
+        self.moved();
     }
 
     fn shift_by(&self, nanos: i128) {
-        let mut mode = self.mode();
-        *mode = match *mode {
-            Mode::System { offset_nanos } => Mode::System {
-                offset_nanos: offset_nanos + nanos,
-            },
-            Mode::Frozen { at } => Mode::Frozen { at: shift(at, nanos) },
-        };
+        {
+            let mut mode = self.mode();
+            *mode = match *mode {
+                Mode::System { offset_nanos } => Mode::System {
+                    offset_nanos: offset_nanos + nanos,
+                },
+                Mode::Frozen { at } => Mode::Frozen { at: shift(at, nanos) },
+            };
+        }
+        self.moved();
     }
 }
 

@@ -36,18 +36,66 @@
 //!   `pending`, `running`, then `succeeded` (or, as scripted, `failed`,
 //!   `cancelled` or stalled), with result files that exist in the fake;
 //! - entities, projects, resource catalogues, text generation, `me` and
-//!   webhook endpoints;
+//!   webhook endpoints, which receive signed event deliveries (below);
 //! - scripted faults ([`Faults`]) on every route: status sequences, 429
 //!   with `Retry-After`, latency, connections dropped mid-body, truncated
 //!   bodies, HTML error pages, a per-key rate limit;
 //! - a request log ([`FakeVideoGen::requests`]) and per-route counters
 //!   ([`FakeVideoGen::count`]).
+//!
+//! # Webhook deliveries
+//!
+//! When a tool execution or workflow run ends (by the clock, a script, or a
+//! cancel through the API) or an upload's processing ends, the fake POSTs
+//! the event the published document names for it (`tool_execution.succeeded`,
+//! `workflow_run.failed`, `file.upload.completed`, ...) to every endpoint
+//! subscribed to that name, with the document's payload and the Standard
+//! Webhooks headers, signed with the endpoint's secret: a handler built on
+//! [`videogen::webhooks::Verifier`] can be tested end to end, no network.
+//!
+//! - Each event goes once to each endpoint that subscribed to it and existed
+//!   when it happened; its `webhook-id` stays the same on every retry.
+//!   Exports and remix actions send nothing (the document lists no events
+//!   for them); a successful upload sends `file.upload.completed`, then
+//!   `file.download_ready`, `file.playback_ready` and
+//!   `file.analysis_completed` as far as they apply; a failed one
+//!   `file.upload.failed` and `file.analysis_failed`.
+//! - An attempt that gets no 2xx answer (an error status, a redirect, a
+//!   refused connection, no answer within
+//!   [`Builder::webhook_timeout`]) is retried after
+//!   [`WEBHOOK_RETRY_SCHEDULE`] (5 s, 5 min, 30 min, ...) on the fake's
+//!   clock, so `fake.advance(..)` brings the next retry on.
+//! - A background task sends them as soon as they are due, whether the clock
+//!   was moved or runs by itself; [`FakeVideoGen::deliver_now`] waits until
+//!   everything due has been sent, and [`FakeVideoGen::deliveries`] lists
+//!   every attempt ([`Delivery`]).
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use videogen::types::{CreateWebhookEndpointRequest, GenerateImageRequest, WebhookEventName};
+//! use videogen_fake::FakeVideoGen;
+//!
+//! # async fn run(handler_url: String) -> Result<(), videogen::Error> {
+//! let fake = FakeVideoGen::start().await;
+//! let client = fake.client();
+//! let request = CreateWebhookEndpointRequest::new(handler_url, vec![WebhookEventName::ToolExecutionSucceeded]);
+//! let endpoint = client.webhooks().create_endpoint(request).await?;
+//! // Give endpoint.signing_secret to the handler's Verifier.
+//! client.tools().generate_image(GenerateImageRequest::new("a red fox")).await?;
+//! fake.advance(Duration::from_secs(10));
+//! fake.deliver_now().await;
+//! let delivery = &fake.deliveries()[0];
+//! assert_eq!((delivery.endpoint_id.as_str(), delivery.event.as_str()), (endpoint.endpoint_id.as_str(), "tool_execution.succeeded"));
+//! assert!(delivery.succeeded(), "the handler answered {:?}", delivery.status);
+//! # Ok(()) }
+//! ```
 #![warn(missing_docs)]
 
 mod api;
 mod catalog;
 mod clock;
 mod content;
+mod deliver;
 mod faults;
 mod jobs;
 mod log;
@@ -73,6 +121,7 @@ use videogen::{FileSourceStatus, Rendition};
 
 pub use crate::{
     clock::Clock,
+    deliver::{Delivery, WEBHOOK_RETRY_SCHEDULE},
     faults::{Fault, FaultRule, Faults},
     jobs::{JobKind, JobScript, JobState, JobStatus, Jobs},
     log::RecordedRequest,
@@ -80,7 +129,7 @@ pub use crate::{
     seed::SeedFile,
     store::ReceivedUpload,
 };
-use crate::{log::Log, store::Store, world::World};
+use crate::{deliver::Outbox, log::Log, store::Store, world::World};
 /// The `http` crate, whose `Method` and `HeaderMap` appear in [`RecordedRequest`].
 pub use http;
 
@@ -125,6 +174,10 @@ pub(crate) struct Shared {
     api_keys: Vec<String>,
     max_kept_upload: u64,
     requests: AtomicU64,
+    outbox: Mutex<Outbox>,
+    /// Wakes the webhook sender: something ended, or endpoints changed.
+    kick: tokio::sync::Notify,
+    sender: deliver::Sender,
 }
 
 impl Shared {
@@ -136,14 +189,41 @@ impl Shared {
         self.log.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Deliveries waiting and made. Lock it after the world and the files,
+    /// never before.
+    fn outbox(&self) -> MutexGuard<'_, Outbox> {
+        self.outbox.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Runs `f` on the jobs and the files, settled up to now (locks the
-    /// world, then the files: always in that order).
+    /// world, then the files: always in that order). Wakes the webhook
+    /// sender when a job or an upload ended meanwhile, or a job will end
+    /// sooner than it planned for.
     fn with_world<R>(&self, f: impl FnOnce(&mut World, &mut Store, SystemTime) -> R) -> R {
         let now = self.clock.now();
-        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut store = self.store();
-        world.settle(now, &mut store);
-        f(&mut world, &mut store, now)
+        let (result, wake) = {
+            let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut store = self.store();
+            world.settle(now, &mut store);
+            let planned = world.next_due();
+            let result = f(&mut world, &mut store, now);
+            if !world.has_endpoints() {
+                // Nobody to tell: an endpoint made later only hears of later events.
+                world.ended.clear();
+                store.forget_upload_ends();
+            }
+            let sooner = match (planned, world.next_due()) {
+                (Some(planned), Some(due)) => due < planned,
+                (None, due) => due.is_some(),
+                (Some(_), None) => false,
+            };
+            let ended = !world.ended.is_empty() || store.has_upload_ends();
+            (result, ended || (sooner && world.has_endpoints()))
+        };
+        if wake {
+            self.kick.notify_one();
+        }
+        result
     }
 }
 
@@ -160,6 +240,8 @@ pub struct FakeVideoGen {
     api_key: String,
     server: Option<tokio::task::JoinHandle<()>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    sender: Option<tokio::task::JoinHandle<()>>,
+    stop_sender: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl std::fmt::Debug for FakeVideoGen {
@@ -173,6 +255,9 @@ impl std::fmt::Debug for FakeVideoGen {
 impl Drop for FakeVideoGen {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(stop) = self.stop_sender.take() {
             let _ = stop.send(());
         }
     }
@@ -196,6 +281,12 @@ impl FakeVideoGen {
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        if let Some(stop) = self.stop_sender.take() {
+            let _ = stop.send(());
+        }
+        if let Some(sender) = self.sender.take() {
+            let _ = sender.await;
         }
         if let Some(server) = self.server.take() {
             let _ = server.await;
@@ -263,6 +354,38 @@ impl FakeVideoGen {
     /// Every webhook endpoint, oldest first, with its full signing secret.
     pub fn webhook_endpoints(&self) -> Vec<videogen::types::WebhookEndpoint> {
         self.shared.with_world(|world, _, _| world.endpoints())
+    }
+
+    /// Every webhook delivery attempt so far, oldest first (the latest
+    /// 10 000): one per event, subscribed endpoint and attempt. See
+    /// [`deliver_now`](Self::deliver_now) for waiting until they are made.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.shared.outbox().deliveries()
+    }
+
+    /// How many attempts are waiting: first attempts not yet made and
+    /// retries not yet due.
+    pub fn pending_deliveries(&self) -> usize {
+        self.shared.outbox().pending_count()
+    }
+
+    /// Forgets the attempts [`deliveries`](Self::deliveries) lists (pending
+    /// ones stay scheduled).
+    pub fn clear_deliveries(&self) {
+        self.shared.outbox().clear_deliveries();
+    }
+
+    /// Sends every webhook delivery due by the fake's clock now and returns
+    /// once each has been answered, failed or timed out, and recorded.
+    ///
+    /// Deliveries go out by themselves (a background task wakes when the
+    /// clock moves, a job or upload ends, or a retry falls due), so this is
+    /// only needed to know they *have* gone: after `fake.advance(d)`, await
+    /// it before reading [`deliveries`](Self::deliveries). Do not await it
+    /// from inside a webhook handler the fake is calling: it waits for that
+    /// very delivery (until the delivery timeout).
+    pub async fn deliver_now(&self) {
+        deliver::pump(&self.shared).await;
     }
 
     /// Adds a ready project, as if made earlier; returns its id. With `ui`
@@ -396,6 +519,8 @@ pub struct Builder {
     log_capacity: usize,
     demo_projects: bool,
     bind: std::net::SocketAddr,
+    webhook_timeout: Duration,
+    webhook_retries: Vec<Duration>,
 }
 
 impl Default for Builder {
@@ -419,6 +544,8 @@ impl Default for Builder {
             log_capacity: 10_000,
             demo_projects: false,
             bind: (Ipv4Addr::LOCALHOST, 0).into(),
+            webhook_timeout: Duration::from_secs(5),
+            webhook_retries: WEBHOOK_RETRY_SCHEDULE.to_vec(),
         }
     }
 }
@@ -547,6 +674,21 @@ impl Builder {
         self
     }
 
+    /// How long a webhook delivery waits for the endpoint's answer before it
+    /// counts as failed (default 5 s; the real API allows 15 s).
+    pub fn webhook_timeout(mut self, timeout: Duration) -> Self {
+        self.webhook_timeout = timeout;
+        self
+    }
+
+    /// The waits before each retry of a failed webhook delivery, on the
+    /// fake's clock (default [`WEBHOOK_RETRY_SCHEDULE`]); an empty list
+    /// turns retries off. The number of attempts is one more than its length.
+    pub fn webhook_retry_schedule(mut self, waits: impl IntoIterator<Item = Duration>) -> Self {
+        self.webhook_retries = waits.into_iter().collect();
+        self
+    }
+
     /// Binds and starts the server in the current Tokio runtime.
     ///
     /// # Panics
@@ -591,7 +733,12 @@ impl Builder {
             api_keys,
             max_kept_upload: self.max_kept_upload,
             requests: AtomicU64::new(0),
+            outbox: Mutex::new(Outbox::default()),
+            kick: tokio::sync::Notify::new(),
+            sender: deliver::Sender::new(self.webhook_timeout, self.webhook_retries),
         });
+        let (stop_sender, sender_stopped) = tokio::sync::oneshot::channel::<()>();
+        let sender = tokio::spawn(deliver::run(shared.clone(), sender_stopped));
         let app = server::router(shared.clone());
         let listener = listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
@@ -610,6 +757,8 @@ impl Builder {
             api_key: self.api_key,
             server: Some(server),
             stop: Some(stop),
+            sender: Some(sender),
+            stop_sender: Some(stop_sender),
         })
     }
 }

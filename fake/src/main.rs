@@ -37,7 +37,8 @@ Options:
   -V, --version             Print the version
 
 It prints VIDEOGEN_BASE_URL=... and VIDEOGEN_API_KEY=... once it listens,
-and stops cleanly on Ctrl-C or SIGTERM.";
+and stops cleanly on Ctrl-C or SIGTERM. Webhook endpoints created through
+the API receive signed event deliveries as jobs and uploads end.";
 
 #[derive(Debug)]
 struct Options {

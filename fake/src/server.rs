@@ -475,8 +475,13 @@ async fn upload(
         content_type,
         bytes: kept.map(BytesMut::freeze),
     };
-    match shared.store().finish_upload(&id, received, shared.clock.now()) {
-        Ok(()) => (StatusCode::OK, [(header::ETAG, etag)]).into_response(),
+    let finished = shared.store().finish_upload(&id, received, shared.clock.now());
+    match finished {
+        Ok(()) => {
+            // Processing ends on the clock: let the webhook sender plan for it.
+            shared.kick.notify_one();
+            (StatusCode::OK, [(header::ETAG, etag)]).into_response()
+        }
         Err(reject) => reject.into_response(),
     }
 }

@@ -85,6 +85,14 @@ struct Processing {
     file_type: Option<FileType>,
 }
 
+/// An upload whose processing ended, for the webhook sender.
+#[derive(Clone, Debug)]
+pub(crate) struct UploadEnd {
+    pub file_id: String,
+    pub at: SystemTime,
+    pub failed: bool,
+}
+
 /// One file and everything the fake knows about it.
 #[derive(Debug)]
 pub(crate) struct Record {
@@ -112,6 +120,10 @@ pub(crate) struct Store {
     pub base_url: String,
     pub settings: Settings,
     fail_uploads: bool,
+    /// Uploads whose bytes arrived and whose processing has not ended.
+    processing_uploads: BTreeSet<String>,
+    /// Uploads that ended since the webhook sender last looked.
+    upload_ends: Vec<UploadEnd>,
 }
 
 impl Store {
@@ -129,6 +141,8 @@ impl Store {
             base_url,
             settings,
             fail_uploads,
+            processing_uploads: BTreeSet::new(),
+            upload_ends: Vec::new(),
         }
     }
 
@@ -170,13 +184,49 @@ impl Store {
     /// A file by id, with any finished processing applied.
     fn record(&mut self, id: &str, now: SystemTime) -> Result<&mut Record, Reject> {
         let record = self.files.get_mut(id).ok_or_else(|| Reject::not_found(id))?;
-        record.settle(now, self.fail_uploads, &self.base_url);
+        self.upload_ends
+            .extend(record.settle(now, self.fail_uploads, &self.base_url));
         Ok(record)
     }
 
     fn settle_all(&mut self, now: SystemTime) {
-        let (fail_uploads, base) = (self.fail_uploads, &self.base_url);
-        self.files.values_mut().for_each(|r| r.settle(now, fail_uploads, base));
+        let (fail_uploads, base, ends) = (self.fail_uploads, &self.base_url, &mut self.upload_ends);
+        self.files
+            .values_mut()
+            .for_each(|r| ends.extend(r.settle(now, fail_uploads, base)));
+    }
+
+    /// Ends the uploads whose processing is due and hands over every upload
+    /// that ended since the last call (each exactly once).
+    pub fn take_upload_ends(&mut self, now: SystemTime) -> Vec<UploadEnd> {
+        let (fail_uploads, base, ends) = (self.fail_uploads, &self.base_url, &mut self.upload_ends);
+        let files = &mut self.files;
+        self.processing_uploads.retain(|id| match files.get_mut(id) {
+            Some(record) => {
+                ends.extend(record.settle(now, fail_uploads, base));
+                record.processing.is_some()
+            }
+            None => false,
+        });
+        std::mem::take(&mut self.upload_ends)
+    }
+
+    /// Whether uploads ended that the webhook sender has not seen.
+    pub fn has_upload_ends(&self) -> bool {
+        !self.upload_ends.is_empty()
+    }
+
+    /// Drops ended uploads nobody will be told about (no endpoints).
+    pub fn forget_upload_ends(&mut self) {
+        self.upload_ends.clear();
+    }
+
+    /// When the next upload's processing ends.
+    pub fn next_upload_due(&self) -> Option<SystemTime> {
+        self.processing_uploads
+            .iter()
+            .filter_map(|id| self.files.get(id)?.processing.as_ref()?.done_at)
+            .min()
     }
 
     /// The file as the API shows it outside hydrate.
@@ -202,7 +252,7 @@ impl Store {
         let expires = unix_millis(now + self.settings.url_ttl);
         let base = &self.base_url;
         let record = self.files.get_mut(id).ok_or_else(|| Reject::not_found(id))?;
-        record.settle(now, self.fail_uploads, base);
+        self.upload_ends.extend(record.settle(now, self.fail_uploads, base));
         for rendition in Rendition::SIGNED {
             let ready = record.file.source(rendition).is_some_and(FileSource::is_ready);
             if ready && record.contents.contains_key(&rendition) {
@@ -417,6 +467,7 @@ impl Store {
         processing.done_at = Some(now + delay);
         processing.outcome = outcome;
         processing.file_type = Some(file_type);
+        self.processing_uploads.insert(id.to_owned());
         Ok(())
     }
 
@@ -518,16 +569,16 @@ impl Store {
 }
 
 impl Record {
-    /// Applies finished processing.
-    fn settle(&mut self, now: SystemTime, fail_uploads: bool, base: &str) {
-        let Some(processing) = &self.processing else { return };
-        if processing.done_at.is_none_or(|at| at > now) {
-            return;
-        }
-        let Some(processing) = self.processing.take() else {
-            return;
-        };
+    /// Applies finished processing; says so when it ended an upload's.
+    fn settle(&mut self, now: SystemTime, fail_uploads: bool, base: &str) -> Option<UploadEnd> {
+        let done_at = self.processing.as_ref()?.done_at.filter(|at| *at <= now)?;
+        let processing = self.processing.take()?;
         let fail = processing.fail || (processing.upload && fail_uploads);
+        let ended = processing.upload.then(|| UploadEnd {
+            file_id: self.file.file_id.clone(),
+            at: done_at,
+            failed: fail,
+        });
         if let Some(file_type) = processing.file_type {
             self.file.type_ = Some(file_type);
         }
@@ -550,6 +601,7 @@ impl Record {
         if self.file.is_public_preview_enabled == Some(true) {
             self.publish(base);
         }
+        ended
     }
 
     /// Publishes the public preview (on seeding, enabling, and again when

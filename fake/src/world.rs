@@ -56,6 +56,8 @@ struct EntityRecord {
 struct EndpointRecord {
     endpoint: WebhookEndpoint,
     seq: u64,
+    /// Exact creation time: events that happened before it are not sent there.
+    created: SystemTime,
 }
 
 /// What a tool start asks for, worked out from its request.
@@ -93,6 +95,9 @@ pub(crate) struct World {
     base_url: String,
     /// Earliest moment a job may end or start: nothing to settle before it.
     next_due: Option<SystemTime>,
+    /// Tool executions and workflow runs that ended since the webhook
+    /// sender last looked (only kept while some endpoint exists).
+    pub ended: Vec<usize>,
 }
 
 /// The project's page in the "web app": a URL on the fake.
@@ -115,6 +120,7 @@ impl World {
             job_duration,
             base_url,
             next_due: None,
+            ended: Vec::new(),
         }
     }
 
@@ -251,6 +257,9 @@ impl World {
             }
         }
         self.jobs[i].end = Some((at, end));
+        if matches!(self.jobs[i].kind, JobKind::Tool | JobKind::Workflow) && !self.endpoints.is_empty() {
+            self.ended.push(i);
+        }
         if let Some(project) = self.jobs[i].project.clone() {
             if self.jobs[i].kind != JobKind::Export {
                 let seq = self.bump();
@@ -330,7 +339,7 @@ impl World {
         }
     }
 
-    fn tool_view(&self, i: usize, store: &mut Store, now: SystemTime) -> ExecutedTool {
+    pub(crate) fn tool_view(&self, i: usize, store: &mut Store, now: SystemTime) -> ExecutedTool {
         let job = &self.jobs[i];
         let (status, progress) = job.status_at(now);
         let results = match (&job.detail, status) {
@@ -483,7 +492,7 @@ impl World {
         }
     }
 
-    fn workflow_view(&self, i: usize, now: SystemTime) -> WorkflowRun {
+    pub(crate) fn workflow_view(&self, i: usize, now: SystemTime) -> WorkflowRun {
         let job = &self.jobs[i];
         let (status, progress) = job.status_at(now);
         let project = job.project.clone().unwrap_or_default();
@@ -869,6 +878,7 @@ impl World {
             EndpointRecord {
                 endpoint: endpoint.clone(),
                 seq,
+                created: now,
             },
         );
         endpoint
@@ -888,6 +898,33 @@ impl World {
             .remove(id)
             .map(|_| ())
             .ok_or_else(|| Reject::new(404, "not_found", format!("no webhook endpoint with id {id:?}")))
+    }
+
+    pub fn has_endpoints(&self) -> bool {
+        !self.endpoints.is_empty()
+    }
+
+    /// When a job may next start or end, if any is scheduled.
+    pub fn next_due(&self) -> Option<SystemTime> {
+        self.next_due
+    }
+
+    /// Ids of the endpoints, oldest first, that subscribe to `event` and
+    /// existed when it happened.
+    pub fn subscribers(&self, event: &str, occurred: SystemTime) -> Vec<String> {
+        let mut found: Vec<&EndpointRecord> = self
+            .endpoints
+            .values()
+            .filter(|e| e.created <= occurred && e.endpoint.events.iter().any(|n| n.as_str() == event))
+            .collect();
+        found.sort_by_key(|e| e.seq);
+        found.into_iter().map(|e| e.endpoint.endpoint_id.clone()).collect()
+    }
+
+    /// Where an endpoint receives deliveries and its secret; `None` once deleted.
+    pub fn endpoint_target(&self, id: &str) -> Option<(String, String)> {
+        let endpoint = &self.endpoints.get(id)?.endpoint;
+        Some((endpoint.url.clone(), endpoint.signing_secret.clone()?))
     }
 
     /// Every endpoint with its full secret (for tests that verify deliveries).

@@ -162,3 +162,58 @@ fn a_sigterm_right_after_start_is_a_clean_stop() {
         assert!(status.success(), "handled, not killed: {status:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_delivers_signed_webhooks_as_jobs_end() {
+    use axum::{body::Bytes, http::HeaderMap, Router};
+    use videogen::types::{CreateWebhookEndpointRequest, GenerateMusicRequest, WebhookEventName};
+
+    let (mut server, base_url, key) = start(&["--job-duration", "200ms"]);
+    let client = videogen::Client::builder()
+        .base_url(&base_url)
+        .api_key(&key)
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (tx, mut got) = tokio::sync::mpsc::unbounded_channel::<(HeaderMap, Bytes)>();
+    let app = Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
+        let _ = tx.send((headers, body));
+        async { "ok" }
+    });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let work = async {
+        let endpoint = client
+            .webhooks()
+            .create_endpoint(CreateWebhookEndpointRequest::new(
+                url,
+                vec![WebhookEventName::ToolExecutionSucceeded],
+            ))
+            .await
+            .unwrap();
+        let job = client
+            .tools()
+            .generate_music(GenerateMusicRequest::new("a jingle"))
+            .await
+            .unwrap();
+        // Nobody polls or moves a clock: the process's own clock ends the job.
+        let (headers, body) = got.recv().await.unwrap();
+        let verifier = videogen::webhooks::Verifier::new(endpoint.signing_secret.as_deref().unwrap()).unwrap();
+        let event = verifier.verify(&headers, &body).unwrap();
+        assert_eq!(event.name(), "tool_execution.succeeded");
+        let videogen::webhooks::Event::ToolExecution { payload, .. } = event else {
+            panic!("a tool execution event");
+        };
+        assert_eq!(payload.tool_execution_id, job.id());
+    };
+    tokio::time::timeout(Duration::from_secs(30), work)
+        .await
+        .expect("the delivery arrived in time");
+
+    let pid = server.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = wait_exit(&mut server, Duration::from_secs(10)).expect("it stops within 10 s of SIGTERM");
+    assert!(status.success(), "clean exit: {status:?}");
+}

@@ -222,3 +222,33 @@ async fn search_returns_the_servers_matches() {
     let ids: Vec<_> = results.iter().map(|r| r.file.id()).collect();
     assert_eq!(ids, ["s1", "s2"]);
 }
+
+#[tokio::test]
+async fn a_list_option_set_on_the_request_reaches_the_query_string() {
+    let server = MockServer::start_async().await;
+    let with_option = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v1/tools/executions")
+                .query_param("selfOnly", "true");
+            then.status(200)
+                .json_body(json!({"toolExecutions": [], "hasMore": false, "nextCursor": null}));
+        })
+        .await;
+    let client = Client::builder()
+        .api_key("sk_test_api")
+        .base_url(server.base_url())
+        .disable_retries()
+        .build()
+        .unwrap();
+    within(client.tools().list().self_only(true).send()).await.unwrap();
+    with_option.assert_hits_async(1).await;
+}
+
+#[test]
+fn a_list_request_shows_its_options_in_debug() {
+    let client = Client::builder().api_key("sk_test_api").build().unwrap();
+    let shown = format!("{:?}", client.files().list().limit(7).cursor("c_after"));
+    assert!(shown.starts_with("ListRequest"), "{shown}");
+    assert!(shown.contains("limit: Some(7)") && shown.contains("c_after"), "{shown}");
+}

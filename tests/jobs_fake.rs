@@ -121,6 +121,27 @@ async fn a_tool_job_is_waited_through_pending_and_running_then_gives_hydrated_fi
 }
 
 #[tokio::test]
+async fn files_of_a_running_job_wait_for_it_first() {
+    let fake = fake().await;
+    let job = fake
+        .client()
+        .tools()
+        .generate_image(GenerateImageRequest::new("an owl").num_results(3))
+        .await
+        .unwrap();
+    let job_again = job.clone();
+    // `files()` waits at the client's default interval (1.5 s).
+    let files = tokio::spawn(async move { job_again.files().await });
+    until("a poll", || fake.count(GET_TOOL) >= 1).await;
+    assert!(!files.is_finished(), "the job is still pending");
+    fake.advance(Duration::from_secs(10));
+    let files = bounded(files).await.unwrap().unwrap();
+    assert_eq!(files.len(), 3, "every output, once the job has ended");
+    assert!(files.iter().all(|f| f.download_url().is_some()));
+    assert_eq!(fake.count(GET_TOOL), 2, "one poll while running, one after the end");
+}
+
+#[tokio::test]
 async fn a_failed_job_ends_the_wait_with_its_id_status_and_the_servers_error() {
     let fake = fake().await;
     let client = fake.client();

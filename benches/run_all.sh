@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cargo bench --bench overhead --bench decode --bench hydrate_many --bench cache --bench download
+# Issue 14 (not in the table below; figures in BENCHMARKS.md by hand).
+cargo bench --bench wait_many
 if [[ "${1:-}" == "--consumer" ]]; then
     bash benches/consumer_build.sh
 fi

@@ -166,6 +166,9 @@ pub struct ApiFailure {
     /// The start of a body that was not the documented JSON (a gateway's HTML
     /// page, say), URL query strings removed.
     pub raw_snippet: Option<String>,
+    /// How long the server asked callers to wait (`Retry-After`, else
+    /// `X-RateLimit-Reset`), counted from when the response arrived.
+    pub retry_after: Option<Duration>,
 }
 
 impl fmt::Debug for ApiFailure {
@@ -181,6 +184,7 @@ impl fmt::Debug for ApiFailure {
             .field("request_id", &self.request_id)
             .field("operation", &self.operation)
             .field("raw_snippet", &self.raw_snippet)
+            .field("retry_after", &self.retry_after)
             .finish()
     }
 }
@@ -242,6 +246,15 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(failure) => failure.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After`
+    /// or `X-RateLimit-Reset` of the last response), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(failure) => failure.retry_after,
             _ => None,
         }
     }

@@ -140,7 +140,7 @@ impl RetryPolicy {
         if !retry {
             return Decision::GiveUp;
         }
-        let hinted = retry_after(headers, now).or_else(|| rate_limit_reset(headers, now));
+        let hinted = hinted_wait(headers, now);
         let wait = hinted.unwrap_or_else(|| self.backoff(retries_done, jitter));
         Decision::RetryAfter(wait.min(self.max_wait))
     }
@@ -157,6 +157,11 @@ impl RetryPolicy {
 /// Statuses worth another try: the server may answer differently later.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// The wait a response asks for: `Retry-After`, else `X-RateLimit-Reset`.
+pub(crate) fn hinted_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    retry_after(headers, now).or_else(|| rate_limit_reset(headers, now))
 }
 
 /// `Retry-After` as a delay: delta-seconds or an HTTP date. Unparseable values

@@ -145,6 +145,10 @@ impl Runtime {
         };
         let record = context.record();
         let operation = context.operation.id();
+        let retry_after = record
+            .error_headers
+            .as_ref()
+            .and_then(|headers| crate::retry::hinted_wait(headers, SystemTime::now()));
         let failure = |status: StatusCode, body: Option<ApiError>, raw: Option<String>| {
             let request_id = record.request_id.clone();
             Error::Api(Box::new(ApiFailure {
@@ -153,6 +157,7 @@ impl Runtime {
                 request_id,
                 operation,
                 raw_snippet: raw,
+                retry_after,
             }))
         };
         match error {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use futures_util::{stream, Stream, StreamExt};
 use tokio::sync::Notify;
 
-use super::wait::{jittered, Pollable, Polled, DEFAULT_WAIT_TIMEOUT};
+use super::wait::{jittered, pause_after_error, Pollable, Polled, DEFAULT_WAIT_TIMEOUT};
 use crate::{
     runtime::{
         paging::{ListRequest, Paged},
@@ -113,6 +113,9 @@ struct State<J: Listed> {
     timeout: Duration,
     deadline: Instant,
     first: bool,
+    /// Set by a round whose requests failed: how long to pause before the
+    /// next (at least the interval; longer when the server asked).
+    pause: Option<Duration>,
 }
 
 fn run<J: Listed>(
@@ -138,6 +141,7 @@ fn run<J: Listed>(
         timeout,
         deadline: Instant::now() + timeout,
         first: true,
+        pause: None,
     };
     stream::unfold(state, |mut state| async move {
         loop {
@@ -162,8 +166,9 @@ fn run<J: Listed>(
                     }
                     continue;
                 }
+                let pause = state.pause.take().unwrap_or_else(|| jittered(state.interval));
                 tokio::select! {
-                    _ = tokio::time::sleep(jittered(state.interval).min(left)) => {}
+                    _ = tokio::time::sleep(pause.min(left)) => {}
                     _ = state.wake.notified() => {}
                 }
             }
@@ -171,6 +176,15 @@ fn run<J: Listed>(
             round(&mut state).await;
         }
     })
+}
+
+impl<J: Listed> State<J> {
+    /// A request of this round failed but may work later: the next round
+    /// waits as long as the longest pause any failure asks for.
+    fn note_failure(&mut self, error: &Error) {
+        let pause = pause_after_error(&self.runtime, error, self.interval);
+        self.pause = Some(self.pause.map_or(pause, |p| p.max(pause)));
+    }
 }
 
 /// One look at every waiting job: a sweep of the list when it pays, then
@@ -181,7 +195,10 @@ async fn round<J: Listed>(state: &mut State<J>) {
         match sweep(state).await {
             Ok(seen) => unseen.retain(|id| !seen.contains(id) && state.pending.contains_key(id)),
             // A rate limit or outage: look again next round, not with N GETs now.
-            Err(error) if error.is_retryable() => return,
+            Err(error) if error.is_retryable() => {
+                state.note_failure(&error);
+                return;
+            }
             Err(_) => {}
         }
     }
@@ -192,7 +209,7 @@ async fn round<J: Listed>(state: &mut State<J>) {
     while let Some((id, polled)) = polls.next().await {
         match polled {
             Ok(Polled::Running(_)) => {}
-            Err(error) if error.is_retryable() => {}
+            Err(error) if error.is_retryable() => state.note_failure(&error),
             other => {
                 state.pending.remove(&id);
                 state.ready.push_back((id, finish(other)));

@@ -9,7 +9,7 @@ use std::{
 
 use tokio::sync::Notify;
 
-use crate::{api::BoxFuture, runtime::Runtime, Error, JobFailure, TimeoutKind};
+use crate::{api::BoxFuture, runtime::Runtime, Error, JobFailure, Operation, TimeoutKind};
 
 /// Default time between polls.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(1500);
@@ -114,10 +114,10 @@ impl<J: Pollable> Wait<J> {
                     }
                     jittered(self.interval)
                 }
-                // The call already retried per the client's policy (a 429
-                // holds back every poll of this client); the wait keeps
-                // going until its own deadline.
-                Err(error) if error.is_retryable() => jittered(self.interval),
+                // The call already retried per the client's policy; the
+                // wait keeps going until its own deadline, no sooner than
+                // the server asked.
+                Err(error) if error.is_retryable() => pause_after_error(self.job.runtime(), &error, self.interval),
                 Err(error) => return Err(error),
             };
             let left = deadline.saturating_duration_since(Instant::now());
@@ -138,6 +138,30 @@ impl<J: Pollable> Wait<J> {
 
 pub(crate) fn jittered(interval: Duration) -> Duration {
     interval.mul_f64(0.9 + 0.2 * fastrand::f64())
+}
+
+/// Longest server-requested pause a wait honours as asked; beyond it, the
+/// wait looks again after this long (as the retry policy's default cap).
+const MOST_ASKED: Duration = Duration::from_secs(60);
+
+/// The pause after a poll failed with a retryable error: the interval, or
+/// what the server asked for (`Retry-After`) when that is longer. A 429
+/// also holds back every call of that endpoint through this client for as
+/// long, so the other waiters do not keep hitting the limit (with retries
+/// on, the call has set that hold already; with retries off, this does).
+pub(crate) fn pause_after_error(runtime: &Runtime, error: &Error, interval: Duration) -> Duration {
+    let pause = jittered(interval);
+    let Some(asked) = error.retry_after().map(|asked| asked.min(MOST_ASKED)) else {
+        return pause;
+    };
+    if let Error::Api(failure) = error {
+        if failure.status == http::StatusCode::TOO_MANY_REQUESTS {
+            if let Some(operation) = Operation::ALL.iter().find(|op| op.id() == failure.operation) {
+                runtime.backoff.hold(*operation, asked);
+            }
+        }
+    }
+    pause.max(asked)
 }
 
 impl<J: Pollable> IntoFuture for Wait<J> {

@@ -28,5 +28,6 @@ pub(crate) fn storage_error(what: &'static str, status: http::StatusCode, body: 
         request_id: None,
         operation: what,
         raw_snippet: Some(crate::redact::snippet(body, 200)),
+        retry_after: None,
     }))
 }

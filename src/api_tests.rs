@@ -242,7 +242,7 @@ async fn a_list_option_set_on_the_request_reaches_the_query_string() {
         .build()
         .unwrap();
     within(client.tools().list().self_only(true).send()).await.unwrap();
-    with_option.assert_hits_async(1).await;
+    with_option.assert_calls_async(1).await;
 }
 
 #[test]

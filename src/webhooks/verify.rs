@@ -314,3 +314,30 @@ pub(super) fn decode_tag(encoded: &[u8]) -> Option<CtOutput<HmacSha256>> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_of_exactly_the_maximum_length_is_read() {
+        let mut headers = HeaderMap::new();
+        let at_limit = "a".repeat(MAX_HEADER_LEN);
+        headers.insert("webhook-id", at_limit.parse().unwrap());
+        assert_eq!(single(&headers, Header::Id).unwrap().len(), MAX_HEADER_LEN);
+        headers.insert("webhook-id", format!("{at_limit}a").parse().unwrap());
+        assert!(matches!(
+            single(&headers, Header::Id),
+            Err(VerifyError::HeaderTooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn a_tag_must_decode_to_exactly_32_bytes() {
+        // 31 bytes also take 44 characters (with `==`): the right length, the wrong tag.
+        let short = STANDARD.encode([7u8; 31]);
+        assert_eq!(short.len(), SIGNATURE_B64_LEN);
+        assert!(decode_tag(short.as_bytes()).is_none());
+        assert!(decode_tag(STANDARD.encode([7u8; 32]).as_bytes()).is_some());
+    }
+}

@@ -103,6 +103,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The cap on any wait, hinted by the server or not.
+    pub(crate) fn longest_wait(&self) -> Duration {
+        self.max_wait
+    }
+
     /// The configured number of retries.
     pub fn retries(&self) -> u32 {
         self.max_retries

@@ -389,8 +389,20 @@ async fn polls_answered_429_and_503_do_not_end_the_wait() {
 
 #[tokio::test]
 async fn a_429_on_one_poll_holds_back_every_waiter_of_the_client() {
+    a_429_holds_back_other_waiters(true).await;
+}
+
+#[tokio::test]
+async fn with_retries_off_a_429_on_one_poll_still_holds_back_every_waiter() {
+    a_429_holds_back_other_waiters(false).await;
+}
+
+async fn a_429_holds_back_other_waiters(retries: bool) {
     let fake = fake().await;
-    let client = fake.client();
+    let client = match retries {
+        true => fake.client(),
+        false => fake.client_builder().disable_retries().build().unwrap(),
+    };
     let tools = client.tools();
     let a = tools.generate_image(GenerateImageRequest::new("a")).await.unwrap();
     let b = tools.generate_image(GenerateImageRequest::new("b")).await.unwrap();

@@ -149,6 +149,12 @@ impl Runtime {
             .error_headers
             .as_ref()
             .and_then(|headers| crate::retry::hinted_wait(headers, SystemTime::now()));
+        if let (Some(wait), Some(StatusCode::TOO_MANY_REQUESTS)) = (retry_after, record.status) {
+            // A 429 the call gives up on (retries off, or no time left) still
+            // holds back this endpoint for the client's other callers.
+            self.backoff
+                .hold(context.operation, wait.min(self.config.retry.longest_wait()));
+        }
         let failure = |status: StatusCode, body: Option<ApiError>, raw: Option<String>| {
             let request_id = record.request_id.clone();
             Error::Api(Box::new(ApiFailure {

@@ -9,7 +9,7 @@ use std::{
 
 use tokio::sync::Notify;
 
-use crate::{api::BoxFuture, runtime::Runtime, Error, JobFailure, Operation, TimeoutKind};
+use crate::{api::BoxFuture, runtime::Runtime, Error, JobFailure, TimeoutKind};
 
 /// Default time between polls.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(1500);
@@ -140,28 +140,13 @@ pub(crate) fn jittered(interval: Duration) -> Duration {
     interval.mul_f64(0.9 + 0.2 * fastrand::f64())
 }
 
-/// Longest server-requested pause a wait honours as asked; beyond it, the
-/// wait looks again after this long (as the retry policy's default cap).
-const MOST_ASKED: Duration = Duration::from_secs(60);
-
 /// The pause after a poll failed with a retryable error: the interval, or
-/// what the server asked for (`Retry-After`) when that is longer. A 429
-/// also holds back every call of that endpoint through this client for as
-/// long, so the other waiters do not keep hitting the limit (with retries
-/// on, the call has set that hold already; with retries off, this does).
+/// what the server asked for (`Retry-After`, capped as the retry policy caps
+/// it) when that is longer. A 429's hold on the endpoint for the client's
+/// other callers is set by the call itself.
 pub(crate) fn pause_after_error(runtime: &Runtime, error: &Error, interval: Duration) -> Duration {
-    let pause = jittered(interval);
-    let Some(asked) = error.retry_after().map(|asked| asked.min(MOST_ASKED)) else {
-        return pause;
-    };
-    if let Error::Api(failure) = error {
-        if failure.status == http::StatusCode::TOO_MANY_REQUESTS {
-            if let Some(operation) = Operation::ALL.iter().find(|op| op.id() == failure.operation) {
-                runtime.backoff.hold(*operation, asked);
-            }
-        }
-    }
-    pause.max(asked)
+    let asked = error.retry_after().unwrap_or_default();
+    jittered(interval).max(asked.min(runtime.config.retry.longest_wait()))
 }
 
 impl<J: Pollable> IntoFuture for Wait<J> {

@@ -322,6 +322,13 @@ mod tests {
     }
 
     #[test]
+    fn longest_wait_is_the_max_wait_setting() {
+        assert_eq!(RetryPolicy::default().longest_wait(), Duration::from_secs(60));
+        let short = RetryPolicy::default().max_wait(Duration::from_secs(5));
+        assert_eq!(short.longest_wait(), Duration::from_secs(5));
+    }
+
+    #[test]
     fn server_hints_are_capped_at_max_wait() {
         let h = headers(&[("retry-after", "3600")]);
         assert_eq!(

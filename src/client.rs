@@ -127,13 +127,13 @@ impl Client {
         match event {
             Event::ToolExecution { payload, .. } => {
                 for file in payload.results.iter().filter_map(|r| r.file.as_ref()) {
-                    files.remember(file).await;
+                    files.remember(file);
                 }
                 self.runtime.wakers.wake(&payload.tool_execution_id)
             }
             Event::WorkflowRun { payload, .. } => self.runtime.wakers.wake(&payload.workflow_run_id),
             Event::File { payload, .. } => {
-                files.remember(&payload.file).await;
+                files.remember(&payload.file);
                 false
             }
             _ => false,
@@ -258,12 +258,15 @@ impl ClientBuilder {
         self.retry_policy(RetryPolicy::disabled())
     }
 
-    /// Turns on the hydration cache, holding at most `max_entries` files.
+    /// Turns on the hydration cache, holding up to `max_entries` files (the
+    /// bound is kept per shard of the cache: at most `max_entries` rounded up
+    /// to a multiple of the shard count). When full, less used files make room.
     ///
     /// [`Files::get_hydrated`], [`Files::ensure_hydrated`] and
     /// [`Files::hydrate_many`] then serve a file without any request while
-    /// its signed URLs stay valid beyond the margin; concurrent calls for one
-    /// id share one request; errors are never cached. Off by default.
+    /// its signed URLs stay valid beyond the margin (files without expiring
+    /// URLs: for 5 minutes); concurrent calls for one id share one request,
+    /// and its error if it fails; errors are never cached. Off by default.
     pub fn hydration_cache(mut self, max_entries: u64) -> Self {
         self.cache_entries = Some(max_entries);
         self

@@ -3,14 +3,18 @@
 //! one request among concurrent callers, and hydrate in bulk.
 
 use std::{
-    collections::HashSet,
+    collections::{HashMap, HashSet},
     pin::Pin,
-    sync::Arc,
+    sync::{Arc, Mutex, PoisonError},
     task::{Context, Poll},
     time::{Duration, Instant, SystemTime},
 };
 
-use futures_util::{stream::BoxStream, Stream, StreamExt};
+use futures_util::{
+    future::{BoxFuture, Shared, WeakShared},
+    stream::BoxStream,
+    FutureExt, Stream, StreamExt,
+};
 use std::future::Future;
 
 use super::Files;
@@ -19,30 +23,38 @@ use crate::{error::Error, File};
 /// Concurrent requests of [`Files::hydrate_many`] unless told otherwise.
 pub const DEFAULT_HYDRATE_CONCURRENCY: usize = 16;
 
+/// One load (GET and/or hydrate) awaited by every concurrent caller for an
+/// id; the error is an `Arc` so that each of them gets it.
+type Load = Shared<LoadFuture>;
+type LoadFuture = BoxFuture<'static, Result<File, Arc<Error>>>;
+
 /// The opt-in cache of hydrated files (see `ClientBuilder::hydration_cache`).
+#[derive(Clone)]
 pub(crate) struct HydrationCache {
-    entries: moka::future::Cache<String, File>,
+    entries: Arc<quick_cache::sync::Cache<String, Entry>>,
+    loading: Arc<Mutex<InFlight>>,
     margin: Duration,
 }
 
-/// Entries live until their earliest signed URL comes within the margin of
-/// expiring, so an entry never outlives its usefulness.
-struct UntilUrlsExpire {
-    margin: Duration,
+/// A cached file and the instant it stops being served.
+#[derive(Clone)]
+struct Entry {
+    file: File,
+    until: Instant,
 }
 
-impl moka::Expiry<String, File> for UntilUrlsExpire {
-    fn expire_after_create(&self, _: &String, file: &File, _: Instant) -> Option<Duration> {
-        Some(usable_for(file, self.margin, SystemTime::now()))
-    }
-
-    fn expire_after_update(&self, _: &String, file: &File, _: Instant, _: Option<Duration>) -> Option<Duration> {
-        Some(usable_for(file, self.margin, SystemTime::now()))
-    }
+/// Loads in flight, by id. Held weakly: a load lives only while a caller
+/// awaits it, so dropping every caller cancels its requests, as without a
+/// cache. Each load has a number so that it only ever removes itself.
+#[derive(Default)]
+struct InFlight {
+    next: u64,
+    loads: HashMap<String, (u64, WeakShared<LoadFuture>)>,
 }
 
-/// How long `file` can be served before it needs hydrating again. Files with
-/// no expiring URL are kept for a bounded time: their state may still change.
+/// How long `file` can be served before it needs hydrating again: until its
+/// earliest signed URL comes within the margin of expiring. Files with no
+/// expiring URL are kept for a bounded time: their state may still change.
 fn usable_for(file: &File, margin: Duration, now: SystemTime) -> Duration {
     const NO_EXPIRY_TTL: Duration = Duration::from_secs(300);
     if file.needs_hydration_with_margin(now, margin) {
@@ -56,26 +68,107 @@ fn usable_for(file: &File, margin: Duration, now: SystemTime) -> Duration {
 
 impl HydrationCache {
     pub(crate) fn new(max_entries: u64, margin: Duration) -> Self {
-        let entries = moka::future::Cache::builder()
-            .max_capacity(max_entries)
-            .expire_after(UntilUrlsExpire { margin })
-            .build();
-        HydrationCache { entries, margin }
-    }
-
-    /// A cached file whose URLs are still good beyond the margin.
-    async fn fresh(&self, id: &str) -> Option<File> {
-        let file = self.entries.get(id).await?;
-        if file.needs_hydration_with_margin(SystemTime::now(), self.margin) {
-            self.entries.invalidate(id).await;
-            return None;
+        // quick_cache allocates as entries arrive, so a huge bound costs nothing up front.
+        let entries = quick_cache::sync::Cache::new(usize::try_from(max_entries).unwrap_or(usize::MAX));
+        HydrationCache {
+            entries: Arc::new(entries),
+            loading: Arc::default(),
+            margin,
         }
-        Some(file)
     }
 
-    async fn store(&self, file: &File) {
-        if !file.needs_hydration_with_margin(SystemTime::now(), self.margin) {
-            self.entries.insert(file.file_id.clone(), file.clone()).await;
+    /// A cached file that may still be served; a stale entry is removed.
+    fn fresh(&self, id: &str) -> Option<File> {
+        let entry = self.entries.get(id)?;
+        if self.serves(&entry) {
+            return Some(entry.file);
+        }
+        // Unless a fresh copy replaced it meanwhile.
+        self.entries.remove_if(id, |entry| !self.serves(entry));
+        None
+    }
+
+    /// Before its deadline (a monotonic clock, which also bounds files with
+    /// no expiring URL) and, checked again on the wall clock the URLs'
+    /// `expiresAt` is measured in, with URLs good beyond the margin.
+    fn serves(&self, entry: &Entry) -> bool {
+        Instant::now() < entry.until && !entry.file.needs_hydration_with_margin(SystemTime::now(), self.margin)
+    }
+
+    fn store(&self, file: &File) {
+        let lifetime = usable_for(file, self.margin, SystemTime::now());
+        if !lifetime.is_zero() {
+            let until = Instant::now() + lifetime;
+            let entry = Entry {
+                file: file.clone(),
+                until,
+            };
+            self.entries.insert(file.file_id.clone(), entry);
+        }
+    }
+
+    fn invalidate(&self, id: &str) {
+        self.entries.remove(id);
+    }
+
+    /// The cached file, else the load in flight for `id`, else a new one
+    /// running `load`, which caches its file and leaves the in-flight map
+    /// when it finishes or is dropped.
+    fn lookup(&self, id: &str, load: impl Future<Output = Result<File, Error>> + Send + 'static) -> Lookup {
+        let mut in_flight = self.loading.lock().unwrap_or_else(PoisonError::into_inner);
+        // Checked again under the lock: a load stores its file before it
+        // leaves the map, so a caller finds one or the other, never neither.
+        if let Some(file) = self.fresh(id) {
+            return Lookup::Cached(Box::new(file));
+        }
+        if let Some(running) = in_flight.loads.get(id).and_then(|(_, load)| load.upgrade()) {
+            return Lookup::Loading(running);
+        }
+        let number = in_flight.next;
+        in_flight.next += 1;
+        let done = LeaveOnDrop {
+            loading: self.loading.clone(),
+            id: id.to_owned(),
+            number,
+        };
+        let cache = self.clone();
+        let shared = async move {
+            let _done = done; // dropped after the store below, or with the load
+            let file = load.await.map_err(Arc::new)?;
+            cache.store(&file);
+            Ok(file)
+        }
+        .boxed()
+        .shared();
+        if let Some(weak) = shared.downgrade() {
+            in_flight.loads.insert(id.to_owned(), (number, weak));
+        }
+        Lookup::Loading(shared)
+    }
+}
+
+enum Lookup {
+    Cached(Box<File>), // boxed: a File is large, and this case is rare
+    Loading(Load),
+}
+
+/// Owned by a load: removes it from the in-flight map when the load finishes
+/// (errors are not cached: the next caller loads again) or is dropped.
+struct LeaveOnDrop {
+    loading: Arc<Mutex<InFlight>>,
+    id: String,
+    number: u64,
+}
+
+impl Drop for LeaveOnDrop {
+    fn drop(&mut self) {
+        let mut in_flight = self.loading.lock().unwrap_or_else(PoisonError::into_inner);
+        if in_flight
+            .loads
+            .get(&self.id)
+            .is_some_and(|(number, _)| *number == self.number)
+        {
+            in_flight.loads.remove(&self.id);
         }
     }
 }
@@ -97,9 +190,13 @@ impl Files {
         let (files, id) = (self.clone(), file_id.as_ref().to_owned());
         async move {
             files
-                .cached_or(&id, async {
-                    let file = files.get(&id).await?;
-                    files.hydrate_if_needed(file).await
+                .cached_or(&id, {
+                    // Owned: the load may outlive this caller (it is shared).
+                    let (files, id) = (files.clone(), id.clone());
+                    async move {
+                        let file = files.get(&id).await?;
+                        files.hydrate_if_needed(file).await
+                    }
                 })
                 .await
         }
@@ -122,7 +219,7 @@ impl Files {
     /// Does nothing without the hydration cache.
     pub async fn invalidate(&self, file_id: impl AsRef<str>) {
         if let Some(cache) = self.cache() {
-            cache.entries.invalidate(file_id.as_ref()).await;
+            cache.invalidate(file_id.as_ref());
         }
     }
 
@@ -151,9 +248,9 @@ impl Files {
     }
 
     /// Keeps a freshly hydrated file in the cache, if there is one.
-    pub(crate) async fn remember(&self, file: &File) {
+    pub(crate) fn remember(&self, file: &File) {
         if let Some(cache) = self.cache() {
-            cache.store(file).await;
+            cache.store(file);
         }
     }
 
@@ -173,16 +270,25 @@ impl Files {
 
     /// Serves `id` from the cache, or runs `load` once for all concurrent
     /// callers and caches what it returns. Errors are returned, not cached.
-    async fn cached_or(&self, id: &str, load: impl Future<Output = Result<File, Error>>) -> Result<File, Error> {
+    async fn cached_or(
+        &self,
+        id: &str,
+        load: impl Future<Output = Result<File, Error>> + Send + 'static,
+    ) -> Result<File, Error> {
         let Some(cache) = self.cache() else {
             return load.await;
         };
-        if let Some(file) = cache.fresh(id).await {
+        if let Some(file) = cache.fresh(id) {
             return Ok(file);
         }
         crate::runtime::ids::check("fileId", id)?;
-        let shared = cache.entries.try_get_with(id.to_owned(), load).await;
-        shared.map_err(|error: Arc<Error>| Arc::try_unwrap(error).unwrap_or_else(|shared| shared.duplicate()))
+        let shared = match cache.lookup(id, load) {
+            Lookup::Cached(file) => return Ok(*file),
+            Lookup::Loading(shared) => shared,
+        };
+        shared
+            .await
+            .map_err(|error: Arc<Error>| Arc::try_unwrap(error).unwrap_or_else(|shared| shared.duplicate()))
     }
 }
 
@@ -274,5 +380,107 @@ mod tests {
             "{lifetime:?}"
         );
         assert_eq!(usable_for(&file_expiring_in(30), margin, now), Duration::ZERO);
+    }
+
+    /// A load that counts its runs, so a test can tell a shared load from a second one.
+    fn counted(
+        runs: &Arc<std::sync::atomic::AtomicUsize>,
+        result: Result<File, Error>,
+    ) -> impl Future<Output = Result<File, Error>> + Send + 'static {
+        let runs = runs.clone();
+        async move {
+            runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            result
+        }
+    }
+
+    fn loading(lookup: Lookup) -> Load {
+        match lookup {
+            Lookup::Loading(load) => load,
+            Lookup::Cached(_) => panic!("served from the cache"),
+        }
+    }
+
+    fn in_flight(cache: &HydrationCache) -> usize {
+        cache.loading.lock().unwrap().loads.len()
+    }
+
+    #[tokio::test]
+    async fn a_failed_shared_load_reaches_every_caller_and_is_not_kept() {
+        let cache = HydrationCache::new(10, Duration::from_secs(60));
+        let runs = Arc::default();
+        let first = loading(cache.lookup("f", counted(&runs, Err(Error::config("boom")))));
+        let second = loading(cache.lookup("f", counted(&runs, Ok(file_expiring_in(3600)))));
+        let (first, second) = tokio::join!(first, second);
+        assert_eq!(
+            runs.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "one load for both callers"
+        );
+        let (first, second) = (first.unwrap_err(), second.unwrap_err());
+        assert!(Arc::ptr_eq(&first, &second), "both callers got the one error");
+        assert_eq!(in_flight(&cache), 0, "the failed load left the in-flight map");
+        assert!(cache.fresh("f").is_none(), "the failure stored nothing");
+
+        // The next caller loads again; its file is cached.
+        let good = file_expiring_in(3600);
+        let file = loading(cache.lookup("f", counted(&runs, Ok(good.clone()))));
+        assert_eq!(file.await.unwrap(), good);
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 2);
+        assert_eq!(in_flight(&cache), 0);
+        assert!(matches!(
+            cache.lookup("f", counted(&runs, Err(Error::config("no")))),
+            Lookup::Cached(_)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_load_nobody_awaits_any_more_leaves_the_in_flight_map() {
+        let cache = HydrationCache::new(10, Duration::from_secs(60));
+        let runs = Arc::default();
+        let abandoned = loading(cache.lookup("f", std::future::pending()));
+        assert_eq!(in_flight(&cache), 1);
+        drop(abandoned);
+        assert_eq!(in_flight(&cache), 0);
+        let file = loading(cache.lookup("f", counted(&runs, Ok(file_expiring_in(3600)))));
+        assert!(file.await.is_ok(), "a new load, not the abandoned one");
+    }
+
+    #[test]
+    fn max_entries_bounds_the_cache() {
+        let cache = HydrationCache::new(10, Duration::from_secs(60));
+        let file = file_expiring_in(3600);
+        for n in 0..100 {
+            cache.store(&File {
+                file_id: format!("f{n}"),
+                ..file.clone()
+            });
+        }
+        assert!(cache.entries.len() <= 10, "{} entries", cache.entries.len());
+        assert!(cache.fresh("f99").is_some(), "the newest stays");
+    }
+
+    #[test]
+    fn stale_entries_are_not_served_and_are_removed() {
+        let cache = HydrationCache::new(10, Duration::from_secs(60));
+        let good = file_expiring_in(3600);
+        let entry = |file: &File, until| Entry {
+            file: file.clone(),
+            until,
+        };
+        // Past its deadline, though its URLs are still good.
+        cache.entries.insert("f".into(), entry(&good, Instant::now()));
+        assert!(cache.fresh("f").is_none());
+        assert!(cache.entries.is_empty(), "the stale entry was removed");
+        // Before its deadline, but its URLs now expire within the margin.
+        let later = Instant::now() + Duration::from_secs(3600);
+        cache.entries.insert("f".into(), entry(&file_expiring_in(30), later));
+        assert!(matches!(cache.lookup("f", std::future::pending()), Lookup::Loading(_)));
+        assert!(cache.entries.is_empty());
+        // A file that cannot be served is not stored; one that can is.
+        cache.store(&file_expiring_in(30));
+        assert!(cache.entries.is_empty());
+        cache.store(&good);
+        assert_eq!(cache.fresh("f"), Some(good));
     }
 }

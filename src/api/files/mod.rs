@@ -46,7 +46,7 @@ impl Files {
         let (files, call) = (self.clone(), self.hydrate_uncached(file_id.as_ref()));
         async move {
             let file = call.await?;
-            files.remember(&file).await;
+            files.remember(&file);
             Ok(file)
         }
     }

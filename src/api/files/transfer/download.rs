@@ -11,7 +11,7 @@ use std::{
 use http::{header, StatusCode};
 use tokio::io::{AsyncSeekExt, AsyncWriteExt, BufWriter};
 
-use super::{storage_error, Progress, ProgressFn};
+use super::{part_file::PartFile, storage_error, Progress, ProgressFn};
 use crate::{
     api::{files::Files, jobs::ExportJob},
     error::TimeoutKind,
@@ -171,10 +171,7 @@ impl DownloadRequest {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(".videogen-")
-            .suffix(".part")
-            .tempfile_in(&dir)
+        let temp = PartFile::create_in(&dir)
             .map_err(|e| Error::io(format!("creating a temporary file in {}", dir.display()), e))?;
         let handle = temp
             .as_file()
@@ -277,12 +274,8 @@ impl DownloadRequest {
                 });
             }
         }
-        temp.persist(&self.dest).map_err(|e| {
-            Error::io(
-                format!("moving the download into place at {}", self.dest.display()),
-                e.error,
-            )
-        })?;
+        temp.persist(&self.dest)
+            .map_err(|e| Error::io(format!("moving the download into place at {}", self.dest.display()), e))?;
         Ok(Downloaded {
             path: self.dest,
             bytes: state.done,

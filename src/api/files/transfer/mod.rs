@@ -4,6 +4,7 @@
 //! and never put a signed URL's query string in an error.
 
 pub(crate) mod download;
+mod part_file;
 pub(crate) mod upload;
 
 use std::sync::Arc;

@@ -3,6 +3,7 @@
 //! These talk to storage URLs, not to the API, so they never send the API key
 //! and never put a signed URL's query string in an error.
 
+mod content_type;
 pub(crate) mod download;
 mod part_file;
 pub(crate) mod upload;

@@ -60,8 +60,9 @@ impl std::fmt::Debug for UploadSource {
 
 impl UploadSource {
     /// A file on disk, opened when the upload starts. Its name becomes the
-    /// display name and its extension gives the Content-Type, unless the
-    /// options say otherwise.
+    /// display name and its extension gives the Content-Type (common image,
+    /// video, audio, subtitle and document types; none is sent for others),
+    /// unless the options say otherwise.
     pub fn path(path: impl AsRef<Path>) -> UploadSource {
         UploadSource {
             kind: SourceKind::Path(path.as_ref().to_path_buf()),
@@ -108,7 +109,7 @@ impl UploadSource {
                     reader: Box::new(file),
                     len: metadata.len(),
                     name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
-                    content_type: mime_guess::from_path(&path).first_raw().map(str::to_owned),
+                    content_type: super::content_type::content_type_for(&path).map(str::to_owned),
                 })
             }
         }

@@ -44,6 +44,23 @@ fn main() {
     let ours_no_retries_call = || async { files_no_retries.hydrate(ID).await.expect("hydrate") };
     let theirs_call = || async { raw.hydrate(ID).await.expect("hydrate") };
 
+    // `VIDEOGEN_PROFILE=videogen|reqwest`: only 64-in-flight calls of one side
+    // for 20 s, to run under a profiler (`perf record -g`); see BENCHMARKS.md.
+    if let Ok(side) = std::env::var("VIDEOGEN_PROFILE") {
+        let until = Instant::now() + Duration::from_secs(20);
+        let mut calls = 0u64;
+        while Instant::now() < until {
+            match side.as_str() {
+                "videogen" => in_flight(&runtime, 100, ours_call),
+                _ => in_flight(&runtime, 100, theirs_call),
+            };
+            calls += 100 * IN_FLIGHT;
+        }
+        let cpu = thread_cpu().as_secs_f64() * 1e6 / calls as f64;
+        println!("{side}: {calls} calls, {cpu:.2} µs of client-thread CPU per call");
+        return;
+    }
+
     let mut c = criterion();
     let mut report = Report::new("overhead");
 
@@ -128,4 +145,13 @@ where
             .await;
         started.elapsed()
     })
+}
+
+/// CPU time of the calling thread (the client's: the bench server has its own),
+/// which load from elsewhere on the machine disturbs far less than wall time.
+fn thread_cpu() -> Duration {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }

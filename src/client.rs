@@ -311,7 +311,7 @@ impl ClientBuilder {
 
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
+            None => crate::runtime::tls::configure(reqwest::Client::builder())?
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                 .pool_idle_timeout(Duration::from_secs(60))
                 .build()

@@ -73,16 +73,17 @@ impl Runtime {
                 let budget = config
                     .attempt_timeout
                     .min(deadline.saturating_duration_since(Instant::now()));
-                // Boxed: the generated call's state is large, and moving a
-                // pointer through the enclosing futures is cheaper.
-                let failure = match tokio::time::timeout(budget, Box::pin(send())).await {
+                // Not boxed: the whole call already lives in one allocation (`call!`).
+                let failure = match tokio::time::timeout(budget, send()).await {
                     Ok(Ok(value)) => {
                         note_attempt(retries_done + 1, Some(value.status()), None, started);
                         return Ok(value.into_inner());
                     }
                     Ok(Err(Generated::UnexpectedResponse(response))) if response.status().is_success() => {
                         note_attempt(retries_done + 1, Some(response.status()), None, started);
-                        return other_success(response).await;
+                        // Boxed: a rare path whose body read would otherwise
+                        // enlarge every call's state.
+                        return Box::pin(other_success(response)).await;
                     }
                     Ok(Err(error)) => Failure::Generated(Box::new(error)),
                     Err(_elapsed) => Failure::TimedOut,

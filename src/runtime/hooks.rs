@@ -5,7 +5,10 @@
 //! `call.rs` need when the generated client reports only a decode failure.
 
 use std::{
-    sync::{Mutex, MutexGuard},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex, MutexGuard,
+    },
     time::{Duration, Instant},
 };
 
@@ -104,39 +107,88 @@ impl ClientHooks<CallContext> for generated::Client {
 
 /// Client-wide "not before" times per operation, set by 429 responses, so a
 /// batch of concurrent calls slows down together instead of each hammering
-/// the limit on its own.
+/// the limit on its own. Atomics, not a lock: every call reads its slot, and
+/// with many calls in flight a shared lock would be contended.
 pub(crate) struct Backoff {
-    until: Mutex<[Option<Instant>; Operation::COUNT]>,
+    /// What the hold times count from.
+    epoch: Instant,
+    /// Per operation: the end of its hold, in nanoseconds after `epoch` (0: none).
+    until: [AtomicU64; Operation::COUNT],
 }
 
 impl Default for Backoff {
     fn default() -> Self {
         Backoff {
-            until: Mutex::new([None; Operation::COUNT]),
+            epoch: Instant::now(),
+            until: std::array::from_fn(|_| AtomicU64::new(0)),
         }
     }
 }
 
 impl Backoff {
     pub(crate) fn hold(&self, operation: Operation, wait: Duration) {
-        let until = Instant::now() + wait;
-        let mut slots = self.until.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = &mut slots[operation as usize];
-        if slot.is_none_or(|current| current < until) {
-            *slot = Some(until);
-        }
+        let until = (Instant::now() + wait).saturating_duration_since(self.epoch);
+        let nanos = u64::try_from(until.as_nanos()).unwrap_or(u64::MAX).max(1);
+        // Only ever lengthens a hold: a shorter Retry-After must not cut one short.
+        self.until[operation as usize].fetch_max(nanos, Ordering::Relaxed);
     }
 
     /// Waits out a hold on `operation`; false when the hold outlasts `deadline`.
     pub(crate) async fn wait(&self, operation: Operation, deadline: Instant) -> bool {
-        let until = self.until.lock().unwrap_or_else(|e| e.into_inner())[operation as usize];
+        let nanos = self.until[operation as usize].load(Ordering::Relaxed);
+        if nanos == 0 {
+            return true;
+        }
+        let until = self.epoch + Duration::from_nanos(nanos);
         match until {
-            Some(until) if until >= deadline => false,
-            Some(until) if until > Instant::now() => {
+            until if until >= deadline => false,
+            until if until > Instant::now() => {
                 tokio::time::sleep_until(until.into()).await;
                 true
             }
             _ => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OP: Operation = Operation::HydrateFile;
+
+    #[tokio::test]
+    async fn no_hold_lets_a_call_through_at_once() {
+        let backoff = Backoff::default();
+        let started = Instant::now();
+        assert!(backoff.wait(OP, started + Duration::from_secs(1)).await);
+        assert!(started.elapsed() < Duration::from_millis(500));
+    }
+
+    #[tokio::test]
+    async fn a_hold_past_the_deadline_refuses_and_a_shorter_one_never_shortens_it() {
+        let backoff = Backoff::default();
+        backoff.hold(OP, Duration::from_secs(10));
+        backoff.hold(OP, Duration::from_millis(1));
+        assert!(!backoff.wait(OP, Instant::now() + Duration::from_secs(5)).await);
+        // Other operations are not held.
+        assert!(
+            backoff
+                .wait(Operation::GetFile, Instant::now() + Duration::from_secs(5))
+                .await
+        );
+    }
+
+    #[tokio::test]
+    async fn a_short_hold_is_waited_out() {
+        let backoff = Backoff::default();
+        backoff.hold(OP, Duration::from_millis(60));
+        let started = Instant::now();
+        assert!(backoff.wait(OP, started + Duration::from_secs(5)).await);
+        assert!(
+            started.elapsed() >= Duration::from_millis(40),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

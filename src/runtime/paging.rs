@@ -104,10 +104,14 @@ impl<Q: Paged> ListRequest<Q> {
                 )))
             }
         };
-        let g = self.runtime.generated(Q::OPERATION);
-        self.runtime
-            .call(&g, || self.query.send(&g, self.cursor.as_deref(), limit))
-            .await
+        // One allocation for the call's state, as `call!` does.
+        Box::pin(async {
+            let g = self.runtime.generated(Q::OPERATION);
+            self.runtime
+                .call(&g, || self.query.send(&g, self.cursor.as_deref(), limit))
+                .await
+        })
+        .await
     }
 
     /// Every item, page after page, as a stream (starting at the cursor, if

@@ -189,16 +189,17 @@ impl Files {
     pub fn get_hydrated(&self, file_id: impl AsRef<str>) -> impl Future<Output = Result<File, Error>> + Send + 'static {
         let (files, id) = (self.clone(), file_id.as_ref().to_owned());
         async move {
-            files
-                .cached_or(&id, {
-                    // Owned: the load may outlive this caller (it is shared).
-                    let (files, id) = (files.clone(), id.clone());
-                    async move {
-                        let file = files.get(&id).await?;
-                        files.hydrate_if_needed(file).await
-                    }
-                })
-                .await
+            // Owned: the load may outlive this caller (it is shared).
+            let load = {
+                let (files, id) = (files.clone(), id.clone());
+                async move {
+                    let file = files.get(&id).await?;
+                    files.hydrate_if_needed(file).await
+                }
+            };
+            // Boxed: the load holds a whole File across an await; the
+            // returned future stays small (see `call!`).
+            Box::pin(files.cached_or(&id, load)).await
         }
     }
 

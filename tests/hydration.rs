@@ -133,6 +133,22 @@ async fn with_the_cache_a_second_call_makes_no_request() {
 }
 
 #[tokio::test]
+async fn the_cache_keeps_a_file_under_the_id_it_was_asked_for() {
+    // A server (or a canned test double) that answers with another fileId:
+    // the next lookup of the id asked for must still be a hit.
+    let server = leak(MockServer::start_async().await);
+    let counts = serve(server, "asked", file_expiring("canned", 3600.0)).await;
+    let files = client(server, true).files();
+    within(10, files.get_hydrated("asked")).await.unwrap();
+    within(10, files.get_hydrated("asked")).await.unwrap();
+    assert_eq!(
+        counts.get.calls_async().await,
+        1,
+        "the second lookup is served from the cache"
+    );
+}
+
+#[tokio::test]
 async fn a_thousand_concurrent_calls_share_one_get_and_one_hydrate() {
     let server = leak(MockServer::start_async().await);
     let counts = serve(server, "hot", file_expiring("hot", 5.0)).await;

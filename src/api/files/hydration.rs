@@ -95,7 +95,9 @@ impl HydrationCache {
         Instant::now() < entry.until && !entry.file.needs_hydration_with_margin(SystemTime::now(), self.margin)
     }
 
-    fn store(&self, file: &File) {
+    /// Keeps `file` under `id`: the id it was asked for, which is what the
+    /// next lookup uses (an honest server answers with the same `fileId`).
+    fn store(&self, id: &str, file: &File) {
         let lifetime = usable_for(file, self.margin, SystemTime::now());
         if !lifetime.is_zero() {
             let until = Instant::now() + lifetime;
@@ -103,7 +105,7 @@ impl HydrationCache {
                 file: file.clone(),
                 until,
             };
-            self.entries.insert(file.file_id.clone(), entry);
+            self.entries.insert(id.to_owned(), entry);
         }
     }
 
@@ -131,11 +133,11 @@ impl HydrationCache {
             id: id.to_owned(),
             number,
         };
-        let cache = self.clone();
+        let (cache, key) = (self.clone(), id.to_owned());
         let shared = async move {
             let _done = done; // dropped after the store below, or with the load
             let file = load.await.map_err(Arc::new)?;
-            cache.store(&file);
+            cache.store(&key, &file);
             Ok(file)
         }
         .boxed()
@@ -251,7 +253,7 @@ impl Files {
     /// Keeps a freshly hydrated file in the cache, if there is one.
     pub(crate) fn remember(&self, file: &File) {
         if let Some(cache) = self.cache() {
-            cache.store(file);
+            cache.store(&file.file_id, file);
         }
     }
 
@@ -452,10 +454,14 @@ mod tests {
         let cache = HydrationCache::new(10, Duration::from_secs(60));
         let file = file_expiring_in(3600);
         for n in 0..100 {
-            cache.store(&File {
-                file_id: format!("f{n}"),
-                ..file.clone()
-            });
+            let id = format!("f{n}");
+            cache.store(
+                &id,
+                &File {
+                    file_id: id.clone(),
+                    ..file.clone()
+                },
+            );
         }
         assert!(cache.entries.len() <= 10, "{} entries", cache.entries.len());
         assert!(cache.fresh("f99").is_some(), "the newest stays");
@@ -479,9 +485,9 @@ mod tests {
         assert!(matches!(cache.lookup("f", std::future::pending()), Lookup::Loading(_)));
         assert!(cache.entries.is_empty());
         // A file that cannot be served is not stored; one that can is.
-        cache.store(&file_expiring_in(30));
+        cache.store("f", &file_expiring_in(30));
         assert!(cache.entries.is_empty());
-        cache.store(&good);
+        cache.store("f", &good);
         assert_eq!(cache.fresh("f"), Some(good));
     }
 }

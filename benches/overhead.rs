@@ -44,13 +44,16 @@ fn main() {
     let ours_no_retries_call = || async { files_no_retries.hydrate(ID).await.expect("hydrate") };
     let theirs_call = || async { raw.hydrate(ID).await.expect("hydrate") };
 
-    // `VIDEOGEN_PROFILE=videogen|reqwest`: only 64-in-flight calls of one side
-    // for 20 s, to run under a profiler (`perf record -g`); see BENCHMARKS.md.
-    if let Ok(side) = std::env::var("VIDEOGEN_PROFILE") {
+    // `VIDEOGEN_PROFILE=videogen|reqwest[:rounds]`: only 64-in-flight calls of
+    // one side, for 20 s or that many rounds of 6,400, to run under a profiler
+    // (`perf record`, `valgrind --tool=callgrind`); see BENCHMARKS.md.
+    if let Ok(profile) = std::env::var("VIDEOGEN_PROFILE") {
+        let (side, rounds) = profile.split_once(':').unwrap_or((&profile, ""));
+        let rounds: Option<u64> = rounds.parse().ok();
         let until = Instant::now() + Duration::from_secs(20);
         let mut calls = 0u64;
-        while Instant::now() < until {
-            match side.as_str() {
+        while rounds.map_or(Instant::now() < until, |rounds| calls < rounds * 100 * IN_FLIGHT) {
+            match side {
                 "videogen" => in_flight(&runtime, 100, ours_call),
                 _ => in_flight(&runtime, 100, theirs_call),
             };

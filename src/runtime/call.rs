@@ -46,80 +46,102 @@ impl Runtime {
         generated: &generated::Client,
         send: impl Fn() -> F,
     ) -> Result<T, Error> {
-        let started = Instant::now();
-        let config = &self.config;
         let context = &generated.inner;
-        let (operation, deadline) = (context.operation, context.deadline);
         let span = tracing::debug_span!(
             "videogen.call",
-            operation = operation.id(),
+            operation = context.operation.id(),
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        let attempts = async {
-            let mut retries_done = 0;
-            loop {
-                if !self.backoff.wait(operation, deadline).await {
-                    return Err(Error::Timeout {
-                        kind: TimeoutKind::Call,
-                        after: config.call_timeout,
-                    });
-                }
-                // The attempt's budget covers the response body too and never
-                // reaches past the call's deadline. (A tokio timer: much
-                // cheaper per call than reqwest's per-request timeout.)
-                let budget = config
-                    .attempt_timeout
-                    .min(deadline.saturating_duration_since(Instant::now()));
-                // Not boxed: the whole call already lives in one allocation (`call!`).
-                let failure = match tokio::time::timeout(budget, send()).await {
-                    Ok(Ok(value)) => {
-                        note_attempt(retries_done + 1, Some(value.status()), None, started);
-                        return Ok(value.into_inner());
-                    }
-                    Ok(Err(Generated::UnexpectedResponse(response))) if response.status().is_success() => {
-                        note_attempt(retries_done + 1, Some(response.status()), None, started);
-                        // Boxed: a rare path whose body read would otherwise
-                        // enlarge every call's state.
-                        return Box::pin(other_success(response)).await;
-                    }
-                    Ok(Err(error)) => Failure::Generated(Box::new(error)),
-                    Err(_elapsed) => Failure::TimedOut,
-                };
-                let (outcome, decision) = {
-                    let record = context.record();
-                    let (outcome, headers) = failure.outcome(&record);
-                    note_attempt(retries_done + 1, record.status, record.request_id.as_deref(), started);
-                    let none = HeaderMap::new(); // allocates nothing
-                    let decision = outcome.map(|outcome| {
-                        let headers = headers.unwrap_or(&none);
-                        let (now, jitter) = (SystemTime::now(), fastrand::f64());
-                        config
-                            .retry
-                            .decide(operation.idempotency(), outcome, headers, retries_done, now, jitter)
-                    });
-                    (outcome, decision)
-                };
-                let wait = match decision {
-                    Some(Decision::RetryAfter(wait)) if Instant::now() + wait < deadline => wait,
-                    // A retry that could not start before the deadline would
-                    // only turn a real error into a timeout.
-                    _ => return Err(self.convert_error(context, failure)),
-                };
-                if outcome == Some(Outcome::Status(StatusCode::TOO_MANY_REQUESTS)) {
-                    // Everyone calling this endpoint through this client waits too.
-                    self.backoff.hold(operation, wait);
-                }
-                tracing::debug!(attempt = retries_done + 1, ?outcome, ?wait, "retrying");
-                tokio::time::sleep(wait).await;
-                // An attempt cut off by its timeout never reaches `post`: start clean.
-                *context.record() = AttemptRecord::default();
-                retries_done += 1;
-            }
+        // A disabled span (no subscriber wants it) would still be entered
+        // and left on every poll: with nothing listening, skip the wrapper.
+        if span.is_disabled() {
+            self.attempts(context, send, &span).await
+        } else {
+            let recorder = span.clone();
+            self.attempts(context, send, &recorder).instrument(span).await
+        }
+    }
+
+    /// The retry loop of [`call`](Self::call); `span` receives each attempt's outcome.
+    async fn attempts<T: serde::de::DeserializeOwned, F: Future<Output = GeneratedResult<T>>>(
+        &self,
+        context: &CallContext,
+        send: impl Fn() -> F,
+        span: &tracing::Span,
+    ) -> Result<T, Error> {
+        let config = &self.config;
+        let (operation, deadline) = (context.operation, context.deadline);
+        let note = |attempt: u32, status: Option<StatusCode>, request_id: Option<&str>| {
+            note_attempt(
+                span,
+                attempt,
+                status,
+                request_id,
+                deadline.checked_sub(config.call_timeout).unwrap_or(deadline),
+            )
         };
-        attempts.instrument(span).await
+        let mut retries_done = 0;
+        loop {
+            if !self.backoff.wait(operation, deadline).await {
+                return Err(Error::Timeout {
+                    kind: TimeoutKind::Call,
+                    after: config.call_timeout,
+                });
+            }
+            // The attempt's budget covers the response body too and never
+            // reaches past the call's deadline. (A tokio timer: much
+            // cheaper per call than reqwest's per-request timeout.)
+            let budget = config
+                .attempt_timeout
+                .min(deadline.saturating_duration_since(Instant::now()));
+            // Not boxed: the whole call already lives in one allocation (`call!`).
+            let failure = match tokio::time::timeout(budget, send()).await {
+                Ok(Ok(value)) => {
+                    note(retries_done + 1, Some(value.status()), None);
+                    return Ok(value.into_inner());
+                }
+                Ok(Err(Generated::UnexpectedResponse(response))) if response.status().is_success() => {
+                    note(retries_done + 1, Some(response.status()), None);
+                    // Boxed: a rare path whose body read would otherwise
+                    // enlarge every call's state.
+                    return Box::pin(other_success(response)).await;
+                }
+                Ok(Err(error)) => Failure::Generated(Box::new(error)),
+                Err(_elapsed) => Failure::TimedOut,
+            };
+            let (outcome, decision) = {
+                let record = context.record();
+                let (outcome, headers) = failure.outcome(&record);
+                note(retries_done + 1, record.status, record.request_id.as_deref());
+                let none = HeaderMap::new(); // allocates nothing
+                let decision = outcome.map(|outcome| {
+                    let headers = headers.unwrap_or(&none);
+                    let (now, jitter) = (SystemTime::now(), fastrand::f64());
+                    config
+                        .retry
+                        .decide(operation.idempotency(), outcome, headers, retries_done, now, jitter)
+                });
+                (outcome, decision)
+            };
+            let wait = match decision {
+                Some(Decision::RetryAfter(wait)) if Instant::now() + wait < deadline => wait,
+                // A retry that could not start before the deadline would
+                // only turn a real error into a timeout.
+                _ => return Err(self.convert_error(context, failure)),
+            };
+            if outcome == Some(Outcome::Status(StatusCode::TOO_MANY_REQUESTS)) {
+                // Everyone calling this endpoint through this client waits too.
+                self.backoff.hold(operation, wait);
+            }
+            tracing::debug!(attempt = retries_done + 1, ?outcome, ?wait, "retrying");
+            tokio::time::sleep(wait).await;
+            // An attempt cut off by its timeout never reaches `post`: start clean.
+            *context.record() = AttemptRecord::default();
+            retries_done += 1;
+        }
     }
 
     /// An attempt ran out of time: the call's deadline if that is what cut
@@ -254,16 +276,24 @@ impl Failure {
     }
 }
 
-/// Records an attempt on the call's span.
-fn note_attempt(attempts: u32, status: Option<StatusCode>, request_id: Option<&str>, started: Instant) {
-    let span = tracing::Span::current();
-    span.record("attempts", attempts);
-    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-    if let Some(status) = status {
-        span.record("status", status.as_u16());
-    }
-    if let Some(id) = request_id {
-        span.record("request_id", id);
+/// Records an attempt on the call's span (when anything listens) and as a
+/// trace event.
+fn note_attempt(
+    span: &tracing::Span,
+    attempts: u32,
+    status: Option<StatusCode>,
+    request_id: Option<&str>,
+    started: Instant,
+) {
+    if !span.is_disabled() {
+        span.record("attempts", attempts);
+        span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
+        }
+        if let Some(id) = request_id {
+            span.record("request_id", id);
+        }
     }
     tracing::trace!(
         attempt = attempts,

@@ -18,6 +18,9 @@ use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use super::Runtime;
 use crate::{generated, operation::Operation};
 
+/// A constant name: removing by `&str` would parse and hash the name on every call.
+const API_VERSION: header::HeaderName = header::HeaderName::from_static("api-version");
+
 /// Per-call state, the generated client's inner value.
 pub struct CallContext {
     pub(crate) runtime: Runtime,
@@ -77,7 +80,7 @@ impl ClientHooks<CallContext> for generated::Client {
         let ctx = self.inner();
         let headers = request.headers_mut();
         // progenitor sends `api-version: <info.version>`; VideoGen defines no such header.
-        headers.remove("api-version");
+        headers.remove(API_VERSION);
         headers.insert(header::AUTHORIZATION, ctx.runtime.auth.clone());
         headers.insert(header::USER_AGENT, ctx.runtime.user_agent.clone());
         Ok(())

@@ -130,7 +130,10 @@ impl File {
     /// `ready` with a URL expiring at or before `now + margin`; or no source at
     /// all is ready with a URL. Failed and skipped sources are otherwise ignored.
     pub fn needs_hydration_with_margin(&self, now: SystemTime, margin: Duration) -> bool {
-        let horizon = now + margin;
+        // A margin past the end of representable time: every URL expires within it.
+        let Some(horizon) = now.checked_add(margin) else {
+            return true;
+        };
         let mut any_usable = false;
         for source in Rendition::SIGNED.into_iter().filter_map(|r| self.source(r)) {
             match source.status {
@@ -212,6 +215,13 @@ mod tests {
 
     fn ready(expires_in: i64) -> FileSource {
         source("ready", Some("https://cdn/x?sig=1"), Some(expires_in))
+    }
+
+    #[test]
+    fn a_margin_beyond_representable_time_means_every_url_needs_hydrating() {
+        let fresh = file(&[(Rendition::Download, ready(3600))]);
+        assert!(!fresh.needs_hydration_with_margin(now(), Duration::from_secs(60)));
+        assert!(fresh.needs_hydration_with_margin(now(), Duration::MAX));
     }
 
     #[test]

@@ -95,6 +95,28 @@ async fn bounded<T>(future: impl std::future::IntoFuture<Output = T>) -> T {
 }
 
 #[tokio::test]
+async fn timeouts_of_duration_max_mean_no_limit_not_a_panic() {
+    let script = scripted(vec![
+        (200, execution("running", 10.0)),
+        (200, execution("succeeded", 100.0)),
+    ])
+    .await;
+    let client = videogen::Client::builder()
+        .api_key("k")
+        .base_url(&script.base_url)
+        .call_timeout(Duration::MAX)
+        .timeout(Duration::MAX)
+        .hydration_margin(Duration::MAX)
+        .build()
+        .unwrap();
+    let job = client.tools().job(ID);
+    let done = bounded(job.wait().poll_interval(FAST).timeout(Duration::MAX))
+        .await
+        .unwrap();
+    assert_eq!(done.status.as_str(), "succeeded");
+}
+
+#[tokio::test]
 async fn a_job_is_polled_until_it_succeeds_and_progress_is_reported_when_it_changes() {
     let script = scripted(vec![
         (200, execution("pending", 0.0)),

@@ -34,7 +34,7 @@ impl Runtime {
     /// A generated client for one call that starts now: its context carries
     /// the operation and the call's deadline.
     pub(crate) fn generated(&self, operation: Operation) -> generated::Client {
-        let deadline = Instant::now() + self.config.call_timeout;
+        let deadline = super::deadline_after(self.config.call_timeout);
         let context = CallContext::new(self.clone(), operation, deadline);
         generated::Client::new_with_client(&self.base_url, self.http.clone(), context)
     }

@@ -44,6 +44,14 @@ pub(crate) struct Config {
     pub(crate) poll_interval: Duration,
 }
 
+/// `now + after`, saturating 30 years ahead: a timeout of `Duration::MAX`
+/// means "no limit", not an overflow panic.
+pub(crate) fn deadline_after(after: Duration) -> std::time::Instant {
+    let now = std::time::Instant::now();
+    now.checked_add(after)
+        .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 86_400))
+}
+
 impl Runtime {
     pub(crate) fn new(shared: Shared) -> Self {
         Runtime(Arc::new(shared))

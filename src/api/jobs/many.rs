@@ -139,7 +139,7 @@ fn run<J: Listed>(
         ready: VecDeque::new(),
         interval,
         timeout,
-        deadline: Instant::now() + timeout,
+        deadline: crate::runtime::deadline_after(timeout),
         first: true,
         pause: None,
     };

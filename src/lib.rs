@@ -13,6 +13,7 @@ mod nullable;
 mod operation;
 mod redact;
 mod retry;
+#[macro_use]
 mod runtime;
 mod timestamp;
 

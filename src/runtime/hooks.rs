@@ -25,16 +25,19 @@ const API_VERSION: header::HeaderName = header::HeaderName::from_static("api-ver
 pub struct CallContext {
     pub(crate) runtime: Runtime,
     pub(crate) operation: Operation,
+    /// When the call began (for the span's `elapsed_ms`).
+    pub(crate) started: Instant,
     /// No attempt may run past this.
     pub(crate) deadline: Instant,
     record: Mutex<AttemptRecord>,
 }
 
 impl CallContext {
-    pub(crate) fn new(runtime: Runtime, operation: Operation, deadline: Instant) -> Self {
+    pub(crate) fn new(runtime: Runtime, operation: Operation, started: Instant, deadline: Instant) -> Self {
         CallContext {
             runtime,
             operation,
+            started,
             deadline,
             record: Mutex::default(),
         }
@@ -49,7 +52,7 @@ impl CallContext {
 /// progenitor derives `Clone` for its client; a clone is a fresh call.
 impl Clone for CallContext {
     fn clone(&self) -> Self {
-        CallContext::new(self.runtime.clone(), self.operation, self.deadline)
+        CallContext::new(self.runtime.clone(), self.operation, self.started, self.deadline)
     }
 }
 
@@ -143,14 +146,13 @@ impl Backoff {
             return true;
         }
         let until = self.epoch + Duration::from_nanos(nanos);
-        match until {
-            until if until >= deadline => false,
-            until if until > Instant::now() => {
-                tokio::time::sleep_until(until.into()).await;
-                true
-            }
-            _ => true,
+        if until >= deadline {
+            return false;
         }
+        if until > Instant::now() {
+            tokio::time::sleep_until(until.into()).await;
+        }
+        true
     }
 }
 

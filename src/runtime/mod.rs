@@ -2,6 +2,7 @@
 //! rate-limit state, hydration cache) and the one generic call path. The
 //! per-tag handles (src/api/) sit on top of it; the `Client` facade on them.
 
+#[macro_use]
 pub(crate) mod call;
 pub(crate) mod hooks;
 pub(crate) mod ids;
@@ -44,12 +45,11 @@ pub(crate) struct Config {
     pub(crate) poll_interval: Duration,
 }
 
-/// `now + after`, saturating 30 years ahead: a timeout of `Duration::MAX`
-/// means "no limit", not an overflow panic.
-pub(crate) fn deadline_after(after: Duration) -> std::time::Instant {
-    let now = std::time::Instant::now();
-    now.checked_add(after)
-        .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 86_400))
+/// A user's timeout, capped at 30 years so that `now + timeout` cannot
+/// overflow (on std's clock or tokio's): `Duration::MAX` means "no limit",
+/// not a panic.
+pub(crate) fn bounded(timeout: Duration) -> Duration {
+    timeout.min(Duration::from_secs(30 * 365 * 86_400))
 }
 
 impl Runtime {

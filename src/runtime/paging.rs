@@ -104,14 +104,11 @@ impl<Q: Paged> ListRequest<Q> {
                 )))
             }
         };
-        // One allocation for the call's state, as `call!` does.
-        Box::pin(async {
-            let g = self.runtime.generated(Q::OPERATION);
-            self.runtime
-                .call(&g, || self.query.send(&g, self.cursor.as_deref(), limit))
-                .await
-        })
-        .await
+        call!(self.runtime, operation = Q::OPERATION, |g| self.query.send(
+            &g,
+            self.cursor.as_deref(),
+            limit
+        ))
     }
 
     /// Every item, page after page, as a stream (starting at the cursor, if

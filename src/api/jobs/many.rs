@@ -139,7 +139,7 @@ fn run<J: Listed>(
         ready: VecDeque::new(),
         interval,
         timeout,
-        deadline: crate::runtime::deadline_after(timeout),
+        deadline: Instant::now() + crate::runtime::bounded(timeout),
         first: true,
         pause: None,
     };

@@ -93,7 +93,7 @@ impl<J: Pollable> Wait<J> {
     }
 
     async fn run(mut self) -> Result<J::Output, Error> {
-        let deadline = crate::runtime::deadline_after(self.timeout);
+        let deadline = Instant::now() + crate::runtime::bounded(self.timeout);
         // A webhook delivered to the client wakes this wait at once.
         let wake = Arc::new(Notify::new());
         let _registered = self

@@ -300,11 +300,7 @@ impl Files {
     }
 
     async fn wait_until_processed(&self, file_id: &str, options: &UploadOptions) -> Result<File, Error> {
-        // tokio's clock (tests pause it); saturating, as `runtime::deadline_after`.
-        let now = Instant::now();
-        let deadline = now
-            .checked_add(options.timeout)
-            .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 86_400));
+        let deadline = Instant::now() + crate::runtime::bounded(options.timeout);
         let mut interval = options.poll_interval;
         loop {
             // GET does not attach signed sources; hydrate does.

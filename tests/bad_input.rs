@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{client, retrying_client};
+use common::{client, retrying_client, within};
 use httpmock::prelude::*;
 use serde_json::json;
 use videogen::Error;
@@ -227,7 +227,10 @@ async fn unparseable_retry_after_falls_back_to_backoff() {
         })
         .await;
     let started = std::time::Instant::now();
-    let err = retrying_client(&server, 2).files().hydrate("rl").await.unwrap_err();
+    // Bounded: a retry loop that never gives up must fail, not hang.
+    let err = within(30, retrying_client(&server, 2).files().hydrate("rl"))
+        .await
+        .unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 429);
     assert_eq!(
         limited.calls_async().await,

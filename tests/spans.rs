@@ -146,6 +146,35 @@ async fn a_call_that_succeeds_after_a_retry_records_every_field() {
 }
 
 #[tokio::test]
+async fn an_undocumented_success_status_records_its_one_attempt() {
+    // A start documented as 202 answered with 200 takes the call path's
+    // other way to success; its span must say the same as any success.
+    let server = httpmock::MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path("/v1/tools/generate-image");
+            then.status(200)
+                .json_body(serde_json::json!({"toolExecutionId": "vg_tool_200"}));
+        })
+        .await;
+    let (spans, _guard) = Spans::install();
+    let request = videogen::types::GenerateImageRequest::new("a fox");
+    within(10, common::client(&server).tools().generate_image(request))
+        .await
+        .unwrap();
+    let span = spans.only();
+    assert_eq!(
+        (
+            field(&span, "operation"),
+            field(&span, "attempts"),
+            field(&span, "status")
+        ),
+        (Some("generateImage"), Some("1"), Some("200")),
+        "{span:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_failed_call_records_its_status_and_request_id() {
     let fake = fake().await;
     let (spans, _guard) = Spans::install();

@@ -217,7 +217,8 @@ async fn retryable_statuses_are_retried_and_others_are_not() {
         })
         .await;
     let files = retrying_client(&server, 2).files();
-    assert_eq!(files.hydrate("busy").await.unwrap_err().status().unwrap().as_u16(), 503);
+    let busy = common::within(30, files.hydrate("busy")).await.unwrap_err();
+    assert_eq!(busy.status().unwrap().as_u16(), 503);
     assert_eq!(
         unavailable.calls_async().await,
         3,
@@ -290,6 +291,28 @@ async fn an_undocumented_success_status_is_read_not_reported_as_an_error() {
     let job = client.tools().generate_image(request).await.unwrap();
     assert_eq!(job.id(), "vg_tool_200");
     client.webhooks().delete_endpoint("ep_1").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_redirect_status_that_is_not_followed_is_an_error_not_a_success() {
+    // 300 carries no redirect reqwest follows; even with a body that reads
+    // as the operation's answer, a non-2xx status is never a success.
+    let server = httpmock::MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path("/v1/tools/generate-image");
+            then.status(300)
+                .json_body(serde_json::json!({"toolExecutionId": "vg_tool_300"}));
+        })
+        .await;
+    let request = videogen::types::GenerateImageRequest::new("a fox");
+    let err = common::client(&server)
+        .tools()
+        .generate_image(request)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(300), "{err:?}");
+    assert!(matches!(err, Error::Api(_)), "{err:?}");
 }
 
 /// Resolves every name to one address and counts the lookups: each

@@ -162,6 +162,18 @@ mod tests {
 
     const OP: Operation = Operation::HydrateFile;
 
+    #[test]
+    fn a_call_context_shows_its_operation_and_never_the_key() {
+        let client = crate::Client::builder().api_key("sk_live_hidden").build().unwrap();
+        let context = client.runtime.generated(OP).inner;
+        let shown = format!("{context:?}");
+        assert!(
+            shown.starts_with("CallContext") && shown.contains("HydrateFile"),
+            "{shown}"
+        );
+        assert!(!shown.contains("sk_live_hidden"), "{shown}");
+    }
+
     #[tokio::test]
     async fn no_hold_lets_a_call_through_at_once() {
         let backoff = Backoff::default();

@@ -449,6 +449,31 @@ mod tests {
         assert!(file.await.is_ok(), "a new load, not the abandoned one");
     }
 
+    /// The race this guards is a load whose last caller has gone but whose
+    /// drop has not yet taken the lock while a newer load for the same id
+    /// registers: the old one's leaving must not remove the newer entry.
+    #[tokio::test]
+    async fn a_leaving_load_removes_only_its_own_entry() {
+        let cache = HydrationCache::new(10, Duration::from_secs(60));
+        let old = loading(cache.lookup("f", std::future::pending()));
+        let newer = loading(cache.lookup("g", std::future::pending()));
+        // Stage the race: "f" now maps to the newer load, as if it had
+        // registered after the old one's last caller left.
+        {
+            let mut in_flight = cache.loading.lock().unwrap();
+            let entry = in_flight.loads.remove("g").unwrap();
+            in_flight.loads.insert("f".into(), entry);
+        }
+        drop(old);
+        assert_eq!(in_flight(&cache), 1, "the newer load's entry stays");
+        drop(newer);
+        assert_eq!(
+            in_flight(&cache),
+            1,
+            "registered under another id, it cannot remove \"f\""
+        );
+    }
+
     #[test]
     fn max_entries_bounds_the_cache() {
         let cache = HydrationCache::new(10, Duration::from_secs(60));

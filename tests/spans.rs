@@ -87,6 +87,15 @@ fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
     fields.get(name).map(String::as_str)
 }
 
+/// A finished span's operation, attempts and status.
+fn outcome(fields: &Fields) -> (Option<&str>, Option<&str>, Option<&str>) {
+    (
+        field(fields, "operation"),
+        field(fields, "attempts"),
+        field(fields, "status"),
+    )
+}
+
 async fn fake() -> FakeVideoGen {
     FakeVideoGen::builder()
         .file(SeedFile::video("vg_file_span").bytes(1024))
@@ -129,15 +138,7 @@ async fn a_call_that_succeeds_after_a_retry_records_every_field() {
         .await
         .unwrap();
     let span = spans.only();
-    assert_eq!(
-        (
-            field(&span, "operation"),
-            field(&span, "attempts"),
-            field(&span, "status")
-        ),
-        (Some("getFile"), Some("1"), Some("200")),
-        "{span:?}"
-    );
+    assert_eq!(outcome(&span), (Some("getFile"), Some("1"), Some("200")), "{span:?}");
     assert_eq!(
         field(&span, "request_id"),
         None,
@@ -149,26 +150,12 @@ async fn a_call_that_succeeds_after_a_retry_records_every_field() {
 async fn an_undocumented_success_status_records_its_one_attempt() {
     // A start documented as 202 answered with 200 takes the call path's
     // other way to success; its span must say the same as any success.
-    let server = httpmock::MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(httpmock::Method::POST).path("/v1/tools/generate-image");
-            then.status(200)
-                .json_body(serde_json::json!({"toolExecutionId": "vg_tool_200"}));
-        })
-        .await;
+    let server = common::generate_image_answering(200, "vg_tool_200").await;
     let (spans, _guard) = Spans::install();
-    let request = videogen::types::GenerateImageRequest::new("a fox");
-    within(10, common::client(&server).tools().generate_image(request))
-        .await
-        .unwrap();
+    within(10, common::generate_a_fox(&server)).await.unwrap();
     let span = spans.only();
     assert_eq!(
-        (
-            field(&span, "operation"),
-            field(&span, "attempts"),
-            field(&span, "status")
-        ),
+        outcome(&span),
         (Some("generateImage"), Some("1"), Some("200")),
         "{span:?}"
     );

@@ -271,14 +271,7 @@ fn the_error_type_travels_across_threads_and_into_anyhow_style_boxes() {
 async fn an_undocumented_success_status_is_read_not_reported_as_an_error() {
     // A start documented as 202 answered with 200: the job exists, so its id
     // must come back (else a caller would start the paid job again).
-    let server = httpmock::MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(httpmock::Method::POST).path("/v1/tools/generate-image");
-            then.status(200)
-                .json_body(serde_json::json!({"toolExecutionId": "vg_tool_200"}));
-        })
-        .await;
+    let server = common::generate_image_answering(200, "vg_tool_200").await;
     server
         .mock_async(|when, then| {
             when.method(httpmock::Method::DELETE)
@@ -286,31 +279,21 @@ async fn an_undocumented_success_status_is_read_not_reported_as_an_error() {
             then.status(200);
         })
         .await;
-    let client = common::client(&server);
-    let request = videogen::types::GenerateImageRequest::new("a fox");
-    let job = client.tools().generate_image(request).await.unwrap();
+    let job = common::generate_a_fox(&server).await.unwrap();
     assert_eq!(job.id(), "vg_tool_200");
-    client.webhooks().delete_endpoint("ep_1").await.unwrap();
+    common::client(&server)
+        .webhooks()
+        .delete_endpoint("ep_1")
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn a_redirect_status_that_is_not_followed_is_an_error_not_a_success() {
     // 300 carries no redirect reqwest follows; even with a body that reads
     // as the operation's answer, a non-2xx status is never a success.
-    let server = httpmock::MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(httpmock::Method::POST).path("/v1/tools/generate-image");
-            then.status(300)
-                .json_body(serde_json::json!({"toolExecutionId": "vg_tool_300"}));
-        })
-        .await;
-    let request = videogen::types::GenerateImageRequest::new("a fox");
-    let err = common::client(&server)
-        .tools()
-        .generate_image(request)
-        .await
-        .unwrap_err();
+    let server = common::generate_image_answering(300, "vg_tool_300").await;
+    let err = common::generate_a_fox(&server).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(300), "{err:?}");
     assert!(matches!(err, Error::Api(_)), "{err:?}");
 }

@@ -9,6 +9,25 @@ use videogen::{Client, RetryPolicy};
 
 pub const KEY: &str = "sk_test_wire_0123456789";
 
+/// Starts a server that answers every image generation start with `status`
+/// and a body naming the job `job_id` (as a 202 would).
+pub async fn generate_image_answering(status: u16, job_id: &str) -> MockServer {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST).path("/v1/tools/generate-image");
+            then.status(status).json_body(json!({"toolExecutionId": job_id}));
+        })
+        .await;
+    server
+}
+
+/// Starts the image generation of a fox through `server`, retries off.
+pub async fn generate_a_fox(server: &MockServer) -> Result<videogen::ToolJob, videogen::Error> {
+    let request = videogen::types::GenerateImageRequest::new("a fox");
+    client(server).tools().generate_image(request).await
+}
+
 /// A client for `server` with retries off, so each call is one request.
 pub fn client(server: &MockServer) -> Client {
     Client::builder()

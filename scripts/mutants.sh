@@ -36,7 +36,7 @@ groups=(
   "webhook-verify|src/webhooks/verify.rs|--lib --test=webhooks_verify"
   "cache|src/api/files/hydration.rs|--lib --test=hydration --test=hydration_fake --test=cancellation --test=faults"
   "call|src/runtime/call.rs src/runtime/hooks.rs|--lib --test=faults --test=wire_errors --test=wire_operations --test=bad_input --test=timeouts --test=spans --test=cancellation"
-  "transfer|src/api/files/transfer/*.rs|--lib --test=transfers --test=download_to_cwd --test=timeouts --test=cancellation --test=no_secrets_in_logs --test=downstream"
+  "transfer|src/api/files/transfer/*.rs|--lib --test=transfers --test=download_to_cwd --test=timeouts --test=cancellation --test=no_secrets_in_logs --test=downstream --test=jobs_fake"
   "waiting|src/api/jobs/*.rs src/runtime/wakers.rs|--lib --test=jobs_wait --test=jobs_fake --test=webhook_e2e"
 )
 

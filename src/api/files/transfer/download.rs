@@ -409,3 +409,29 @@ fn export_url(export: ProjectExport) -> Result<String, Error> {
             ),
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn export(download_url: Option<&str>) -> ProjectExport {
+        serde_json::from_value(serde_json::json!({
+            "attemptIndex": 0, "exportId": "ex_1", "progressPercentage": 100.0,
+            "projectId": "pr_1", "status": "succeeded", "downloadUrl": download_url,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_finished_export_downloads_from_its_url_and_one_without_is_a_protocol_error() {
+        let url = "https://exports.example/ex_1.mp4?sig=1";
+        assert_eq!(export_url(export(Some(url))).unwrap(), url);
+        for missing in [None, Some("")] {
+            let error = export_url(export(missing)).unwrap_err();
+            assert!(
+                matches!(&error, Error::Protocol { message } if message.contains("ex_1") && message.contains("pr_1")),
+                "{missing:?}: {error:?}"
+            );
+        }
+    }
+}

@@ -127,6 +127,41 @@ mod tests {
         assert_eq!(std::fs::read(&taken).unwrap(), b"someone else's", "left alone");
     }
 
+    /// Runs `f` on its own thread and panics if it takes over 10 s: a
+    /// create that retries forever must fail the test, not hang it.
+    fn finishes<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (done, result) = std::sync::mpsc::channel();
+        std::thread::spawn(move || done.send(f()));
+        result
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("did not finish within 10 s: a retry loop that never ends?")
+    }
+
+    #[test]
+    fn every_attempt_taken_gives_up_with_already_exists_and_one_free_is_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_path_buf();
+        // fastrand's generator is per thread: seed it where the names are drawn.
+        let taken = finishes(move || {
+            fastrand::seed(11);
+            let taken: Vec<PathBuf> = (0..ATTEMPTS).map(|_| path.join(random_name())).collect();
+            for name in &taken {
+                std::fs::write(name, b"taken").unwrap();
+            }
+            fastrand::seed(11);
+            let error = PartFile::create_in(&path).unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::AlreadyExists, "{error}");
+            assert_eq!(names(&path).len(), ATTEMPTS as usize, "nothing created");
+            // With the last of those names free, the last attempt takes it.
+            std::fs::remove_file(taken.last().unwrap()).unwrap();
+            fastrand::seed(11);
+            let part = PartFile::create_in(&path).unwrap();
+            assert_eq!(part.path.as_deref(), taken.last().map(PathBuf::as_path));
+            taken
+        });
+        assert_eq!(taken.len(), ATTEMPTS as usize);
+    }
+
     #[test]
     fn is_deleted_on_drop() {
         let dir = tempfile::tempdir().unwrap();
@@ -166,7 +201,9 @@ mod tests {
     #[test]
     fn a_missing_directory_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let error = PartFile::create_in(&dir.path().join("missing")).unwrap_err();
+        let missing = dir.path().join("missing");
+        // Only a taken name is retried: any other error returns at once.
+        let error = finishes(move || PartFile::create_in(&missing).unwrap_err());
         assert_eq!(error.kind(), io::ErrorKind::NotFound);
     }
 }

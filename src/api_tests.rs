@@ -252,3 +252,19 @@ fn a_list_request_shows_its_options_in_debug() {
     assert!(shown.starts_with("ListRequest"), "{shown}");
     assert!(shown.contains("limit: Some(7)") && shown.contains("c_after"), "{shown}");
 }
+
+#[test]
+fn every_job_kind_is_known_by_the_id_the_api_gave_it() {
+    // The id a wait registers under (for webhook wake-ups) and polls by.
+    use crate::Pollable;
+    let client = Client::builder().api_key("sk_test_api").build().unwrap();
+    let projects = client.projects();
+    assert_eq!(Pollable::job_id(&client.tools().job("vg_tool_1")), "vg_tool_1");
+    assert_eq!(Pollable::job_id(&client.workflows().job("vg_run_1")), "vg_run_1");
+    assert_eq!(Pollable::job_id(&projects.export_job("pr_1", "ex_1")), "ex_1");
+    // A remix has no id of its own: its project's stands for it.
+    assert_eq!(
+        Pollable::job_id(&projects.remix_job("pr_1", vec!["ra_1".to_owned()])),
+        "pr_1"
+    );
+}

@@ -28,9 +28,12 @@ const FAST: Duration = Duration::from_millis(20);
 const T0: u64 = 1_900_000_000;
 const GET_TOOL: Operation = Operation::GetToolExecutionInfo;
 
-/// Runs a future under a time limit: no test can hang.
+/// Runs a future under a time limit: no test can hang. 10 s is nearly 3x
+/// the slowest test here (3.7 s, mostly `Retry-After` sleeps), and short
+/// enough that a wait which never ends fails every test of this binary
+/// within cargo-mutants' 60 s limit, as a failure rather than a timeout.
 async fn bounded<T>(future: impl IntoFuture<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), future.into_future())
+    tokio::time::timeout(Duration::from_secs(10), future.into_future())
         .await
         .expect("the test hung")
 }

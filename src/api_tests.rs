@@ -268,3 +268,65 @@ fn every_job_kind_is_known_by_the_id_the_api_gave_it() {
         "pr_1"
     );
 }
+
+#[tokio::test]
+async fn started_jobs_report_their_start_and_reattached_ones_what_they_were_given() {
+    use crate::types::{
+        RemixAction, RemixActionDisableCaptions, RemixProjectRequest, ScriptToVideoRequest, VisualStyleType,
+        WorkflowVisualStyle,
+    };
+    let server = MockServer::start_async().await;
+    let run = json!({"workflowRunId": "vg_work_1", "projectId": "vg_proj_1",
+        "projectUrl": "https://app.videogen.io/p/1", "remixActionIds": ["vg_rmix_1", "vg_rmix_2"]});
+    let remix = json!({"projectId": "vg_proj_2", "projectUrl": "https://app.videogen.io/p/2",
+        "remixActionIds": ["vg_rmix_3"]});
+    let (run_body, remix_body) = (run.clone(), remix.clone());
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/workflows/script-to-video");
+            then.status(202).json_body(run_body);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v1/projects/vg_proj_1/remix");
+            then.status(202).json_body(remix_body);
+        })
+        .await;
+    let client = Client::builder()
+        .api_key("sk_test_api")
+        .base_url(server.base_url())
+        .disable_retries()
+        .build()
+        .unwrap();
+
+    let style = WorkflowVisualStyle::new(VisualStyleType::Stock);
+    let job = within(
+        client
+            .workflows()
+            .script_to_video(ScriptToVideoRequest::new("Foxes.", style)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(job.id(), "vg_work_1");
+    assert_eq!(job.project_id(), Some("vg_proj_1"));
+    assert_eq!(job.project_url(), Some("https://app.videogen.io/p/1"));
+    assert_eq!(job.remix_action_ids(), ["vg_rmix_1", "vg_rmix_2"]);
+    assert_eq!(serde_json::to_value(job.start_response().unwrap()).unwrap(), run);
+    let again = client.workflows().job("vg_work_1");
+    assert_eq!((again.project_id(), again.project_url()), (None, None));
+    assert!(again.remix_action_ids().is_empty() && again.start_response().is_none());
+
+    let actions = vec![RemixAction::from(RemixActionDisableCaptions::new())];
+    let remixed = within(client.projects().remix("vg_proj_1", RemixProjectRequest::new(actions)))
+        .await
+        .unwrap();
+    assert_eq!(remixed.project_id(), "vg_proj_2", "a saved copy is its own project");
+    assert_eq!(remixed.project_url(), Some("https://app.videogen.io/p/2"));
+    assert_eq!(remixed.ids(), ["vg_rmix_3"]);
+    let reattached = client.projects().remix_job("vg_proj_2", vec!["vg_rmix_3".to_owned()]);
+    assert_eq!((reattached.project_id(), reattached.project_url()), ("vg_proj_2", None));
+
+    let export = client.projects().export_job("vg_proj_1", "vg_expo_1");
+    assert_eq!((export.project_id(), export.id()), ("vg_proj_1", "vg_expo_1"));
+}

@@ -261,6 +261,9 @@ fn every_job_kind_is_known_by_the_id_the_api_gave_it() {
     let projects = client.projects();
     assert_eq!(Pollable::job_id(&client.tools().job("vg_tool_1")), "vg_tool_1");
     assert_eq!(Pollable::job_id(&client.workflows().job("vg_run_1")), "vg_run_1");
+    // As `AsRef<str>`, so a slice of jobs can go where ids are asked for.
+    assert_eq!(client.tools().job("vg_tool_1").as_ref(), "vg_tool_1");
+    assert_eq!(client.workflows().job("vg_run_1").as_ref(), "vg_run_1");
     assert_eq!(Pollable::job_id(&projects.export_job("pr_1", "ex_1")), "ex_1");
     // A remix has no id of its own: its project's stands for it.
     assert_eq!(

@@ -42,6 +42,17 @@ async fn scripted(states: Vec<(u16, Value)>) -> Script {
 
 /// A server answering request `n` (from 0) for `path` with `answer(path, n)`.
 async fn serve(answer: impl Fn(&str, usize) -> (u16, Value) + Send + Sync + 'static) -> Script {
+    serve_with_headers(move |path, n| {
+        let (status, body) = answer(path, n);
+        (status, "", body)
+    })
+    .await
+}
+
+/// The same, with extra header lines (each ending in `\r\n`) in the answer.
+async fn serve_with_headers(
+    answer: impl Fn(&str, usize) -> (u16, &'static str, Value) + Send + Sync + 'static,
+) -> Script {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     let polls = Arc::new(Mutex::new(0));
@@ -66,10 +77,10 @@ async fn serve(answer: impl Fn(&str, usize) -> (u16, Value) + Send + Sync + 'sta
                 *count += 1;
                 *count - 1
             };
-            let (status, body) = answer(&path, n);
+            let (status, headers, body) = answer(&path, n);
             let body = body.to_string();
             let response = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{headers}\r\n{body}",
                 body.len()
             );
             let _ = socket.write_all(response.as_bytes()).await;
@@ -358,4 +369,110 @@ async fn a_delivered_webhook_ends_a_webhook_driven_wait_at_once() {
         "the first poll, then one look after the event"
     );
     assert!(!client.deliver(&event).await, "nothing waits any more");
+}
+
+/// `n` tool ids and a list page of them, all in `status`.
+fn listed(ids: &[String], status: &str, has_more: bool, next: Option<&str>) -> Value {
+    let page: Vec<Value> = ids.iter().map(|id| execution_of(id, status)).collect();
+    json!({"toolExecutions": page, "hasMore": has_more, "nextCursor": next})
+}
+
+fn tool_ids(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("vg_tool_{i}")).collect()
+}
+
+#[tokio::test]
+async fn wait_many_pauses_as_long_as_a_failed_sweep_asks() {
+    use futures_util::StreamExt;
+    let ids = tool_ids(5);
+    let page = ids.clone();
+    let times = Arc::new(Mutex::new(Vec::new()));
+    let seen = times.clone();
+    let script = serve_with_headers(move |path, n| {
+        assert!(
+            path.starts_with("/v1/tools/executions?"),
+            "only sweeps expected: {path}"
+        );
+        seen.lock().unwrap().push(std::time::Instant::now());
+        match n {
+            0 => (503, "retry-after: 1\r\n", json!({"message": "busy"})),
+            _ => (200, "", listed(&page, "succeeded", false, None)),
+        }
+    })
+    .await;
+    let waiting = client(&script).tools().wait_many(&ids).poll_interval(FAST);
+    let results: Vec<_> = bounded(waiting.collect::<Vec<_>>()).await;
+    assert!(results.iter().all(|(_, r)| r.is_ok()), "{results:?}");
+    let times = times.lock().unwrap();
+    assert_eq!(times.len(), 2, "one refused sweep, one that saw every job");
+    let pause = times[1] - times[0];
+    assert!(
+        pause >= Duration::from_millis(950),
+        "the next sweep waited out the 1 s Retry-After, not the 20 ms interval: {pause:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_sweep_the_server_refuses_falls_back_to_one_get_per_job() {
+    use futures_util::StreamExt;
+    let ids = tool_ids(5);
+    let script = serve(move |path, _| {
+        if path.starts_with("/v1/tools/executions?") {
+            (
+                400,
+                json!({"message": "no listing for you", "code": "invalid_parameters"}),
+            )
+        } else {
+            let id = path.trim_start_matches("/v1/tools/executions/");
+            (200, execution_of(id, "succeeded"))
+        }
+    })
+    .await;
+    let waiting = client(&script).tools().wait_many(&ids).poll_interval(FAST);
+    let results: Vec<_> = bounded(waiting.collect::<Vec<_>>()).await;
+    assert_eq!(results.len(), 5);
+    assert!(results.iter().all(|(_, r)| r.is_ok()), "{results:?}");
+    assert_eq!(*script.polls.lock().unwrap(), 6, "one refused sweep, then five GETs");
+}
+
+#[tokio::test]
+async fn a_get_that_fails_transiently_is_tried_again_next_round() {
+    use futures_util::StreamExt;
+    let ids = tool_ids(1);
+    let script = serve(move |path, n| {
+        assert_eq!(path, "/v1/tools/executions/vg_tool_0", "one job: GETs, no sweep");
+        match n {
+            0 => (503, json!({"message": "busy"})),
+            _ => (200, execution_of("vg_tool_0", "succeeded")),
+        }
+    })
+    .await;
+    let waiting = client(&script).tools().wait_many(&ids).poll_interval(FAST);
+    let results: Vec<_> = bounded(waiting.collect::<Vec<_>>()).await;
+    assert_eq!(results.len(), 1);
+    assert!(results[0].1.is_ok(), "a 503 does not end the wait: {results:?}");
+    assert_eq!(*script.polls.lock().unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_sweep_reads_no_further_pages_once_it_has_seen_every_job() {
+    use futures_util::StreamExt;
+    let ids = tool_ids(5);
+    let page = ids.clone();
+    let script = serve(move |path, n| {
+        assert!(
+            path.starts_with("/v1/tools/executions?"),
+            "only sweeps expected: {path}"
+        );
+        // More pages exist, but the first already shows every waiting job.
+        match n {
+            0 => (200, listed(&page, "running", true, Some("c2"))),
+            _ => (200, listed(&page, "succeeded", true, Some("c3"))),
+        }
+    })
+    .await;
+    let waiting = client(&script).tools().wait_many(&ids).poll_interval(FAST);
+    let results: Vec<_> = bounded(waiting.collect::<Vec<_>>()).await;
+    assert!(results.iter().all(|(_, r)| r.is_ok()), "{results:?}");
+    assert_eq!(*script.polls.lock().unwrap(), 2, "one page per round");
 }

@@ -156,3 +156,23 @@ impl<J: Pollable> IntoFuture for Wait<J> {
         Box::pin(self.run())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_stays_within_ten_percent_either_way_and_uses_the_range() {
+        let interval = Duration::from_secs(10);
+        let waits: Vec<Duration> = (0..2_000).map(|_| jittered(interval)).collect();
+        for wait in &waits {
+            assert!(
+                (Duration::from_secs(9)..=Duration::from_secs(11)).contains(wait),
+                "{wait:?}"
+            );
+        }
+        // Both halves of the range occur: waiters spread out, not in step.
+        assert!(waits.iter().any(|w| *w < Duration::from_millis(9_500)));
+        assert!(waits.iter().any(|w| *w > Duration::from_millis(10_500)));
+    }
+}

@@ -23,14 +23,17 @@ async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
         .expect("did not finish within 10 s: a loop on server data?")
 }
 
-fn files(server: &MockServer) -> Files {
+fn client(server: &MockServer) -> Client {
     Client::builder()
         .api_key("sk_test_api")
         .base_url(server.base_url())
         .disable_retries()
         .build()
         .unwrap()
-        .files()
+}
+
+fn files(server: &MockServer) -> Files {
+    client(server).files()
 }
 
 fn file(id: &str) -> Value {
@@ -235,12 +238,7 @@ async fn a_list_option_set_on_the_request_reaches_the_query_string() {
                 .json_body(json!({"toolExecutions": [], "hasMore": false, "nextCursor": null}));
         })
         .await;
-    let client = Client::builder()
-        .api_key("sk_test_api")
-        .base_url(server.base_url())
-        .disable_retries()
-        .build()
-        .unwrap();
+    let client = client(&server);
     within(client.tools().list().self_only(true).send()).await.unwrap();
     with_option.assert_calls_async(1).await;
 }
@@ -296,12 +294,7 @@ async fn started_jobs_report_their_start_and_reattached_ones_what_they_were_give
             then.status(202).json_body(remix_body);
         })
         .await;
-    let client = Client::builder()
-        .api_key("sk_test_api")
-        .base_url(server.base_url())
-        .disable_retries()
-        .build()
-        .unwrap();
+    let client = client(&server);
 
     let style = WorkflowVisualStyle::new(VisualStyleType::Stock);
     let job = within(

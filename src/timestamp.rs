@@ -20,36 +20,52 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// [`to_system_time`]: Timestamp::to_system_time
 /// [`unix_seconds`]: Timestamp::unix_seconds
+///
+/// Sixteen bytes: a list page holds several per file, so the common form
+/// (Unix seconds) is the bare number, and the instant is worked out when
+/// asked for.
 #[derive(Clone)]
-pub struct Timestamp {
-    at: SystemTime,
-    form: Form,
-}
+pub struct Timestamp(Form);
 
 #[derive(Clone)]
 enum Form {
-    /// Unix seconds, kept exactly as received.
+    /// Unix seconds, kept exactly as received; checked to be a representable
+    /// instant when made.
     Seconds(f64),
-    /// RFC 3339 text, kept as received.
-    Text(Box<str>),
+    /// An instant made from a `SystemTime` or read from RFC 3339 text.
+    Moment(Box<Moment>),
+}
+
+#[derive(Clone)]
+struct Moment {
+    at: SystemTime,
+    /// The RFC 3339 text it came as (or is to be written as); `None`:
+    /// written as Unix seconds.
+    text: Option<Box<str>>,
+}
+
+/// Unix seconds as an instant; `None` when not finite or out of range.
+fn system_time(seconds: f64) -> Option<SystemTime> {
+    let magnitude = Duration::try_from_secs_f64(seconds.abs()).ok()?;
+    if seconds >= 0.0 {
+        UNIX_EPOCH.checked_add(magnitude)
+    } else {
+        UNIX_EPOCH.checked_sub(magnitude)
+    }
 }
 
 impl Timestamp {
-    /// A timestamp written as Unix seconds; `None` for a non-finite number.
+    /// A timestamp written as Unix seconds; `None` for a non-finite number
+    /// or one beyond what `SystemTime` can hold.
     pub fn from_unix_seconds(seconds: f64) -> Option<Timestamp> {
-        if !seconds.is_finite() {
-            return None;
-        }
-        let magnitude = Duration::try_from_secs_f64(seconds.abs()).ok()?;
-        let at = if seconds >= 0.0 {
-            UNIX_EPOCH.checked_add(magnitude)?
-        } else {
-            UNIX_EPOCH.checked_sub(magnitude)?
-        };
-        Some(Timestamp {
-            at,
-            form: Form::Seconds(seconds),
-        })
+        // Anything within 30 million years of 1970 fits; only the rest
+        // (and NaN) needs the full conversion.
+        let fits = seconds.abs() < 1e15 || system_time(seconds).is_some();
+        fits.then_some(Timestamp(Form::Seconds(seconds)))
+    }
+
+    fn moment(at: SystemTime, text: Option<Box<str>>) -> Timestamp {
+        Timestamp(Form::Moment(Box::new(Moment { at, text })))
     }
 
     /// A timestamp written as RFC 3339 text (`2026-05-23T12:00:00Z`, with
@@ -59,32 +75,36 @@ impl Timestamp {
             let shown: String = text.chars().take(40).collect();
             format!("{shown:?} is not an RFC 3339 timestamp (like 2026-05-23T12:00:00Z)")
         })?;
-        Ok(Timestamp {
-            at,
-            form: Form::Text(text.into()),
-        })
+        Ok(Timestamp::moment(at, Some(text.into())))
     }
 
     /// This instant, to be written as RFC 3339 text.
     pub fn rfc3339(at: SystemTime) -> Timestamp {
-        let text = format_rfc3339_millis(at);
-        Timestamp {
-            at,
-            form: Form::Text(text.into()),
-        }
+        Timestamp::moment(at, Some(format_rfc3339_millis(at).into()))
     }
 
     /// The instant.
     pub fn to_system_time(&self) -> SystemTime {
-        self.at
+        match &self.0 {
+            // Checked when made, so the epoch is never what this returns.
+            Form::Seconds(seconds) => system_time(*seconds).unwrap_or(UNIX_EPOCH),
+            Form::Moment(moment) => moment.at,
+        }
     }
 
     /// Seconds since the Unix epoch (negative before it).
     pub fn unix_seconds(&self) -> f64 {
-        match self.at.duration_since(UNIX_EPOCH) {
-            Ok(after) => after.as_secs_f64(),
-            Err(before) => -before.duration().as_secs_f64(),
+        match &self.0 {
+            Form::Seconds(seconds) => *seconds,
+            Form::Moment(moment) => unix_seconds(moment.at),
         }
+    }
+}
+
+fn unix_seconds(at: SystemTime) -> f64 {
+    match at.duration_since(UNIX_EPOCH) {
+        Ok(after) => after.as_secs_f64(),
+        Err(before) => -before.duration().as_secs_f64(),
     }
 }
 
@@ -226,26 +246,19 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 impl From<SystemTime> for Timestamp {
     /// Written as Unix seconds.
     fn from(at: SystemTime) -> Self {
-        let seconds = match at.duration_since(UNIX_EPOCH) {
-            Ok(after) => after.as_secs_f64(),
-            Err(before) => -before.duration().as_secs_f64(),
-        };
-        Timestamp {
-            at,
-            form: Form::Seconds(seconds),
-        }
+        Timestamp::moment(at, None)
     }
 }
 
 impl From<Timestamp> for SystemTime {
     fn from(timestamp: Timestamp) -> Self {
-        timestamp.at
+        timestamp.to_system_time()
     }
 }
 
 impl PartialEq for Timestamp {
     fn eq(&self, other: &Self) -> bool {
-        self.at == other.at
+        self.to_system_time() == other.to_system_time()
     }
 }
 
@@ -259,13 +272,13 @@ impl PartialOrd for Timestamp {
 
 impl Ord for Timestamp {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.at.cmp(&other.at)
+        self.to_system_time().cmp(&other.to_system_time())
     }
 }
 
 impl Hash for Timestamp {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.at.hash(state);
+        self.to_system_time().hash(state);
     }
 }
 
@@ -278,21 +291,28 @@ impl fmt::Debug for Timestamp {
 impl fmt::Display for Timestamp {
     /// RFC 3339, whichever form the API used.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.form {
-            Form::Text(text) => f.write_str(text),
-            Form::Seconds(_) => f.write_str(&format_rfc3339_millis(self.at)),
+        if let Form::Moment(moment) = &self.0 {
+            if let Some(text) = &moment.text {
+                return f.write_str(text);
+            }
         }
+        f.write_str(&format_rfc3339_millis(self.to_system_time()))
     }
 }
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.form {
-            Form::Seconds(seconds) if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 => {
-                s.serialize_i64(*seconds as i64)
-            }
-            Form::Seconds(seconds) => s.serialize_f64(*seconds),
-            Form::Text(text) => s.serialize_str(text),
+        let seconds = match &self.0 {
+            Form::Moment(moment) => match &moment.text {
+                Some(text) => return s.serialize_str(text),
+                None => unix_seconds(moment.at),
+            },
+            Form::Seconds(seconds) => *seconds,
+        };
+        if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
+            s.serialize_i64(seconds as i64)
+        } else {
+            s.serialize_f64(seconds)
         }
     }
 }
@@ -368,5 +388,57 @@ mod tests {
         assert!(Timestamp::from_unix_seconds(f64::NAN).is_none());
         let before = Timestamp::from_unix_seconds(-1.5).unwrap();
         assert_eq!(before.unix_seconds(), -1.5);
+    }
+
+    #[test]
+    fn seconds_beyond_the_quick_range_are_still_checked_exactly() {
+        for unusable in [1e300, -1e300, f64::INFINITY, f64::NEG_INFINITY, 1e20] {
+            assert!(Timestamp::from_unix_seconds(unusable).is_none(), "{unusable}");
+        }
+        let far = Timestamp::from_unix_seconds(1e16).expect("within SystemTime on this platform");
+        assert_eq!(
+            far.to_system_time(),
+            UNIX_EPOCH + Duration::from_secs(10_000_000_000_000_000)
+        );
+        let near = Timestamp::from_unix_seconds(-2.5e9).unwrap();
+        assert_eq!(
+            UNIX_EPOCH.duration_since(near.to_system_time()).unwrap(),
+            Duration::from_secs(2_500_000_000)
+        );
+    }
+
+    #[test]
+    fn a_system_time_keeps_its_nanoseconds_and_is_written_as_seconds() {
+        let at = UNIX_EPOCH + Duration::new(1_779_537_600, 123_456_789);
+        let timestamp = Timestamp::from(at);
+        assert_eq!(timestamp.to_system_time(), at);
+        assert_eq!(SystemTime::from(timestamp.clone()), at);
+        assert_eq!(serde_json::to_string(&timestamp).unwrap(), "1779537600.1234567");
+        assert_eq!(timestamp.to_string(), "2026-05-23T12:00:00.123Z");
+        let text = Timestamp::rfc3339(at);
+        assert_eq!(text, timestamp);
+        assert_eq!(serde_json::to_string(&text).unwrap(), r#""2026-05-23T12:00:00.123Z""#);
+    }
+
+    #[test]
+    fn equal_instants_hash_alike_whatever_their_form() {
+        use std::collections::hash_map::DefaultHasher;
+        let hash = |t: &Timestamp| {
+            let mut h = DefaultHasher::new();
+            t.hash(&mut h);
+            h.finish()
+        };
+        let seconds = Timestamp::from_unix_seconds(1_779_537_600.5).unwrap();
+        let text = Timestamp::parse_rfc3339("2026-05-23T12:00:00.5Z").unwrap();
+        assert_eq!(seconds, text);
+        assert_eq!(hash(&seconds), hash(&text));
+        assert!(Timestamp::from_unix_seconds(1_779_537_601.0).unwrap() > text);
+    }
+
+    #[test]
+    fn a_timestamp_is_two_words_even_when_optional() {
+        // Each file carries up to five of them: size is decode time.
+        assert_eq!(std::mem::size_of::<Timestamp>(), 16);
+        assert_eq!(std::mem::size_of::<Option<Timestamp>>(), 16);
     }
 }

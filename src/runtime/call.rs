@@ -291,7 +291,7 @@ impl Failure {
                 (Some(Outcome::Status(response.status())), Some(response.headers()))
             }
             Generated::InvalidResponsePayload(..) => {
-                (record.status.map(Outcome::Status), record.error_headers.as_ref())
+                (record.status.map(Outcome::Status), record.error_headers.as_deref())
             }
             Generated::CommunicationError(e) if e.is_connect() => (Some(Outcome::ConnectFailed), None),
             Generated::CommunicationError(e) | Generated::ResponseBodyError(e) if e.is_timeout() => {

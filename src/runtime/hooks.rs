@@ -70,8 +70,9 @@ pub(crate) struct AttemptRecord {
     pub(crate) status: Option<StatusCode>,
     /// `x-request-id` of an error response (not kept for successes).
     pub(crate) request_id: Option<String>,
-    /// Headers of an error response, for `Retry-After` when its body is not JSON.
-    pub(crate) error_headers: Option<HeaderMap>,
+    /// Headers of an error response, for `Retry-After` when its body is not
+    /// JSON. Boxed: every call carries a record, few an error.
+    pub(crate) error_headers: Option<Box<HeaderMap>>,
 }
 
 impl ClientHooks<CallContext> for generated::Client {
@@ -104,7 +105,7 @@ impl ClientHooks<CallContext> for generated::Client {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
-                record.error_headers = Some(headers.clone());
+                record.error_headers = Some(Box::new(headers.clone()));
             }
         }
         Ok(())

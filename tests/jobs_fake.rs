@@ -24,19 +24,12 @@ use videogen::{
 };
 use videogen_fake::{Clock, FakeVideoGen, Fault, JobKind as FakeKind, JobStatus, Route};
 
+mod common;
+use common::bounded;
+
 const FAST: Duration = Duration::from_millis(20);
 const T0: u64 = 1_900_000_000;
 const GET_TOOL: Operation = Operation::GetToolExecutionInfo;
-
-/// Runs a future under a time limit: no test can hang. 10 s is nearly 3x
-/// the slowest test here (3.7 s, mostly `Retry-After` sleeps), and short
-/// enough that a wait which never ends fails every test of this binary
-/// within cargo-mutants' 60 s limit, as a failure rather than a timeout.
-async fn bounded<T>(future: impl IntoFuture<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(10), future.into_future())
-        .await
-        .expect("the test hung")
-}
 
 /// A fake whose clock stands still until a test moves it; jobs take 10 s.
 async fn fake() -> FakeVideoGen {

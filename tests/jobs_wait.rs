@@ -14,6 +14,9 @@ use tokio::{
 };
 use videogen::{Error, JobKind, TimeoutKind};
 
+mod common;
+use common::bounded;
+
 const ID: &str = "vg_tool_wait";
 const PATH: &str = "/v1/tools/executions/vg_tool_wait";
 const FAST: Duration = Duration::from_millis(20);
@@ -97,12 +100,6 @@ fn client(script: &Script) -> videogen::Client {
         .disable_retries()
         .build()
         .unwrap()
-}
-
-async fn bounded<T>(future: impl std::future::IntoFuture<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(20), future.into_future())
-        .await
-        .expect("the wait hung")
 }
 
 #[tokio::test]
@@ -239,8 +236,8 @@ fn execution_of(id: &str, status: &str) -> Value {
 #[tokio::test]
 async fn wait_many_sweeps_the_list_and_resolves_every_job_once_with_its_own_state() {
     use futures_util::StreamExt;
-    let ids: Vec<String> = (0..10).map(|i| format!("vg_tool_{i}")).collect();
-    let listed = ids.clone();
+    let ids = tool_ids(10);
+    let on_page = ids.clone();
     let lists = Arc::new(Mutex::new(0));
     let seen_lists = lists.clone();
     let script = serve(move |path, _| {
@@ -262,7 +259,7 @@ async fn wait_many_sweeps_the_list_and_resolves_every_job_once_with_its_own_stat
             (2, _) => "running",
             _ => "succeeded",
         };
-        let page: Vec<Value> = listed
+        let page: Vec<Value> = on_page
             .iter()
             .enumerate()
             .map(|(i, id)| execution_of(id, status(i)))
@@ -297,17 +294,11 @@ async fn wait_many_sweeps_the_list_and_resolves_every_job_once_with_its_own_stat
 #[tokio::test]
 async fn jobs_the_list_does_not_reach_are_polled_one_by_one() {
     use futures_util::StreamExt;
-    let ids: Vec<String> = (0..5).map(|i| format!("vg_tool_{i}")).collect();
+    let ids = tool_ids(5);
     let script = serve(move |path, _| {
         if path.starts_with("/v1/tools/executions?") {
             // The newest page shows only jobs 0..4, all done.
-            let page: Vec<Value> = (0..4)
-                .map(|i| execution_of(&format!("vg_tool_{i}"), "succeeded"))
-                .collect();
-            (
-                200,
-                json!({"toolExecutions": page, "hasMore": false, "nextCursor": null}),
-            )
+            (200, listed(&tool_ids(4), "succeeded", false, None))
         } else {
             assert_eq!(path, "/v1/tools/executions/vg_tool_4");
             (200, execution_of("vg_tool_4", "succeeded"))

@@ -101,6 +101,15 @@ pub async fn within<T>(secs: u64, future: impl std::future::Future<Output = T>) 
         .unwrap_or_else(|_| panic!("did not finish within {secs} s: a loop on server data?"))
 }
 
+/// Runs a job test's wait (or anything else that may wait) under one limit
+/// for every job test: 10 s is nearly 3x the slowest of them (3.7 s, mostly
+/// `Retry-After` sleeps), and short enough that a wait which never ends
+/// fails every test of its binary within cargo-mutants' 60 s limit, as a
+/// failure rather than a timeout.
+pub async fn bounded<T>(future: impl std::future::IntoFuture<Output = T>) -> T {
+    within(10, future.into_future()).await
+}
+
 /// Whether this is a CI run (`CI=true`, as CI services and `.ci/run` set
 /// it): there a check that cannot run is a failure, not a note.
 pub fn in_ci() -> bool {

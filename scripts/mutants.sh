@@ -28,7 +28,8 @@ out="${MUTANTS_OUT:-$PWD/target/mutants}"
 
 # group | files (globs, by path) | test targets: cargo arguments used for the
 # build and the test run of every mutant (`--lib` alone is the
-# `cargo mutants --file <module> -- --lib` measure, with a lib-only build).
+# `cargo mutants --file <module> -- --lib` measure, with a lib-only build)
+# | optional cargo-mutants options for the group.
 groups=(
   "retry|src/retry.rs|--lib"
   "hydration-rule|src/file.rs|--lib"
@@ -37,7 +38,10 @@ groups=(
   "cache|src/api/files/hydration.rs|--lib --test=hydration --test=hydration_fake --test=cancellation --test=faults"
   "call|src/runtime/call.rs src/runtime/hooks.rs|--lib --test=faults --test=wire_errors --test=wire_operations --test=bad_input --test=timeouts --test=spans --test=cancellation"
   "transfer|src/api/files/transfer/*.rs|--lib --test=transfers --test=download_to_cwd --test=timeouts --test=cancellation --test=no_secrets_in_logs --test=downstream --test=jobs_fake"
-  "waiting|src/api/jobs/*.rs src/runtime/wakers.rs|--lib --test=jobs_wait --test=jobs_fake --test=webhook_e2e"
+  # 150 s: a mutant that stops waits from ever ending fails every wait test
+  # at its 10 s bound, about 100 s in all on two test threads; the automatic
+  # 60 s would report that failure as a timeout.
+  "waiting|src/api/jobs/*.rs src/runtime/wakers.rs|--lib --test=jobs_wait --test=jobs_fake --test=webhook_e2e|--timeout=150"
 )
 
 if [[ "${1:-}" == "--list" ]]; then
@@ -58,13 +62,14 @@ summary="$out/summary.md"
 } > "$summary"
 failed=0
 for entry in "${groups[@]}"; do
-  IFS='|' read -r name files targets <<< "$entry"
+  IFS='|' read -r name files targets options <<< "$entry"
   if ((${#wanted[@]})) && [[ ! " ${wanted[*]} " == *" $name "* ]]; then
     continue
   fi
   args=()
   for f in $files; do args+=(--file "$f"); done
   for t in $targets; do args+=("--cargo-arg=$t"); done
+  for o in $options; do args+=("$o"); done
   mkdir -p "$out/$name"
   printf '\n==> %s: %s (%s)\n' "$name" "$files" "$targets"
   status=0

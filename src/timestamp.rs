@@ -309,7 +309,9 @@ impl Serialize for Timestamp {
             },
             Form::Seconds(seconds) => *seconds,
         };
-        if seconds.fract() == 0.0 && seconds.abs() < 9.0e15 {
+        // Whole numbers up to 2^53 are exact in an f64: written as integers,
+        // the way the API sends them.
+        if seconds.fract() == 0.0 && seconds.abs() <= 9_007_199_254_740_992.0 {
             s.serialize_i64(seconds as i64)
         } else {
             s.serialize_f64(seconds)
@@ -421,6 +423,25 @@ mod tests {
     }
 
     #[test]
+    fn whole_seconds_are_written_back_as_integers_up_to_two_to_the_53() {
+        for json in ["9007199254740992", "-9007199254740992", "0", "1779537600"] {
+            let timestamp: Timestamp = serde_json::from_str(json).unwrap();
+            assert_eq!(serde_json::to_string(&timestamp).unwrap(), json);
+        }
+        let beyond: Timestamp = serde_json::from_str("9007199254740994").unwrap();
+        assert_eq!(serde_json::to_string(&beyond).unwrap(), "9007199254740994.0");
+    }
+
+    #[test]
+    fn instants_before_1970_read_as_negative_seconds_in_every_form() {
+        let text = Timestamp::parse_rfc3339("1969-12-31T23:59:58.5Z").unwrap();
+        assert_eq!(text.unix_seconds(), -1.5);
+        let made = Timestamp::from(UNIX_EPOCH - Duration::from_millis(1500));
+        assert_eq!(made.unix_seconds(), -1.5);
+        assert_eq!(serde_json::to_string(&made).unwrap(), "-1.5");
+    }
+
+    #[test]
     fn equal_instants_hash_alike_whatever_their_form() {
         use std::collections::hash_map::DefaultHasher;
         let hash = |t: &Timestamp| {
@@ -432,7 +453,10 @@ mod tests {
         let text = Timestamp::parse_rfc3339("2026-05-23T12:00:00.5Z").unwrap();
         assert_eq!(seconds, text);
         assert_eq!(hash(&seconds), hash(&text));
-        assert!(Timestamp::from_unix_seconds(1_779_537_601.0).unwrap() > text);
+        let later = Timestamp::from_unix_seconds(1_779_537_601.0).unwrap();
+        assert!(later > text);
+        assert_ne!(later, text);
+        assert_ne!(hash(&later), hash(&text), "different instants, different hashes");
     }
 
     #[test]

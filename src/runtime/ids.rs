@@ -84,6 +84,8 @@ mod tests {
             "a\u{85}",
             "\u{9f}z",
             "\u{80}",
+            "\u{7f}",
+            "\u{7f}\u{7f}",
         ] {
             let err = check("fileId", bad).unwrap_err();
             assert!(err.to_string().contains("file id"), "{err}");

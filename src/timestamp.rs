@@ -68,6 +68,14 @@ impl Timestamp {
         Timestamp(Form::Moment(Box::new(Moment { at, text })))
     }
 
+    /// The RFC 3339 text it is written as, if it is written as text.
+    fn text(&self) -> Option<&str> {
+        match &self.0 {
+            Form::Moment(moment) => moment.text.as_deref(),
+            Form::Seconds(_) => None,
+        }
+    }
+
     /// A timestamp written as RFC 3339 text (`2026-05-23T12:00:00Z`, with
     /// optional fractions and a `Z` or `±hh:mm` offset).
     pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
@@ -86,7 +94,7 @@ impl Timestamp {
     /// The instant.
     pub fn to_system_time(&self) -> SystemTime {
         match &self.0 {
-            // Checked when made, so the epoch is never what this returns.
+            // Checked representable when made: the fallback is never taken.
             Form::Seconds(seconds) => system_time(*seconds).unwrap_or(UNIX_EPOCH),
             Form::Moment(moment) => moment.at,
         }
@@ -291,24 +299,19 @@ impl fmt::Debug for Timestamp {
 impl fmt::Display for Timestamp {
     /// RFC 3339, whichever form the API used.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Form::Moment(moment) = &self.0 {
-            if let Some(text) = &moment.text {
-                return f.write_str(text);
-            }
+        match self.text() {
+            Some(text) => f.write_str(text),
+            None => f.write_str(&format_rfc3339_millis(self.to_system_time())),
         }
-        f.write_str(&format_rfc3339_millis(self.to_system_time()))
     }
 }
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let seconds = match &self.0 {
-            Form::Moment(moment) => match &moment.text {
-                Some(text) => return s.serialize_str(text),
-                None => unix_seconds(moment.at),
-            },
-            Form::Seconds(seconds) => *seconds,
-        };
+        if let Some(text) = self.text() {
+            return s.serialize_str(text);
+        }
+        let seconds = self.unix_seconds();
         // Whole numbers up to 2^53 are exact in an f64: written as integers,
         // the way the API sends them.
         if seconds.fract() == 0.0 && seconds.abs() <= 9_007_199_254_740_992.0 {

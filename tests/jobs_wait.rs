@@ -362,12 +362,13 @@ async fn a_delivered_webhook_ends_a_webhook_driven_wait_at_once() {
     assert!(!client.deliver(&event).await, "nothing waits any more");
 }
 
-/// `n` tool ids and a list page of them, all in `status`.
+/// A list page of `ids`, all in `status`.
 fn listed(ids: &[String], status: &str, has_more: bool, next: Option<&str>) -> Value {
     let page: Vec<Value> = ids.iter().map(|id| execution_of(id, status)).collect();
     json!({"toolExecutions": page, "hasMore": has_more, "nextCursor": next})
 }
 
+/// `n` tool ids: `vg_tool_0`, `vg_tool_1`, ...
 fn tool_ids(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("vg_tool_{i}")).collect()
 }

@@ -31,6 +31,7 @@ macro_rules! call {
 
 use std::{
     future::Future,
+    ops::ControlFlow,
     time::{Duration, Instant, SystemTime},
 };
 
@@ -116,23 +117,24 @@ impl Runtime {
                 .attempt_timeout
                 .min(deadline.saturating_duration_since(Instant::now()));
             // Not boxed: the whole call already lives in one allocation (`call!`).
+            // `Break`: a success status the spec does not list, to be read.
             let attempt = match tokio::time::timeout(budget, send()).await {
                 Ok(Ok(value)) => {
                     note(retries_done + 1, Some(value.status()), None);
                     return Ok(value.into_inner());
                 }
                 Ok(Err(Generated::UnexpectedResponse(response))) if response.status().is_success() => {
-                    Err(Box::new(response))
+                    ControlFlow::Break(Box::new(response))
                 }
-                Ok(Err(error)) => Ok(Failure::Generated(Box::new(error))),
-                Err(_elapsed) => Ok(Failure::TimedOut),
+                Ok(Err(error)) => ControlFlow::Continue(Failure::Generated(Box::new(error))),
+                Err(_elapsed) => ControlFlow::Continue(Failure::TimedOut),
             };
             // The undocumented success is read here, not in the match above:
             // an await there would keep the attempt's whole result (a
             // kilobyte and more) in every call's state.
             let failure = match attempt {
-                Ok(failure) => failure,
-                Err(response) => {
+                ControlFlow::Continue(failure) => failure,
+                ControlFlow::Break(response) => {
                     note(retries_done + 1, Some(response.status()), None);
                     // Boxed: a rare path whose body read would otherwise
                     // enlarge every call's state.

@@ -103,9 +103,9 @@ pub async fn within<T>(secs: u64, future: impl std::future::Future<Output = T>) 
 
 /// Runs a job test's wait (or anything else that may wait) under one limit
 /// for every job test: 10 s is nearly 3x the slowest of them (3.7 s, mostly
-/// `Retry-After` sleeps), and short enough that a wait which never ends
-/// fails every test of its binary within cargo-mutants' 60 s limit, as a
-/// failure rather than a timeout.
+/// `Retry-After` sleeps). A wait that never ends fails its test in 10 s; a
+/// mutant that stops every wait from ending fails them all in about 100 s,
+/// which is why scripts/mutants.sh gives the `waiting` group 150 s.
 pub async fn bounded<T>(future: impl std::future::IntoFuture<Output = T>) -> T {
     within(10, future.into_future()).await
 }

@@ -12,8 +12,12 @@ use crate::{
         resources::Resources, text::Text, tools::Tools, webhook_endpoints::WebhookEndpoints, workflows::Workflows,
     },
     error::Error,
+    generated,
     retry::RetryPolicy,
-    runtime::{hooks::Backoff, Config, Runtime, Shared},
+    runtime::{
+        hooks::{Backoff, RequestHeaders},
+        Config, Runtime, Shared,
+    },
     webhooks::Event,
 };
 
@@ -334,10 +338,13 @@ impl ClientBuilder {
         let backoff = Backoff::default();
         Ok(Client {
             runtime: Runtime::new(Shared {
+                generated: generated::Client::new_with_client(
+                    &base_url,
+                    http.clone(),
+                    RequestHeaders { auth, user_agent },
+                ),
                 http,
                 base_url,
-                auth,
-                user_agent,
                 config,
                 backoff,
                 cache,

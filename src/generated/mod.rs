@@ -2865,7 +2865,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::runtime::hooks::CallContext,
+    pub(crate) inner: crate::runtime::hooks::RequestHeaders,
 }
 impl Client {
     /// Create a new client.
@@ -2873,7 +2873,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::runtime::hooks::CallContext) -> Self {
+    pub fn new(baseurl: &str, inner: crate::runtime::hooks::RequestHeaders) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -2892,7 +2892,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::runtime::hooks::CallContext,
+        inner: crate::runtime::hooks::RequestHeaders,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -2901,7 +2901,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::runtime::hooks::CallContext> for Client {
+impl ClientInfo<crate::runtime::hooks::RequestHeaders> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -2911,7 +2911,7 @@ impl ClientInfo<crate::runtime::hooks::CallContext> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::runtime::hooks::CallContext {
+    fn inner(&self) -> &crate::runtime::hooks::RequestHeaders {
         &self.inner
     }
 }
@@ -2919,7 +2919,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::runtime::hooks::CallContext>,
+        Client: ClientHooks<crate::runtime::hooks::RequestHeaders>,
     {}
 };
 #[allow(clippy::all)]

@@ -8,28 +8,27 @@
 
 /// Runs one operation through the runtime's call path (retries, deadline,
 /// rate-limit hold, tracing, error mapping):
-/// `call!(runtime, HydrateFile, |g| g.hydrate_file(&id))`.
+/// `call!(runtime, HydrateFile, |g| g.hydrate_file(&id))`, where `g` is the
+/// runtime's one generated client.
 ///
-/// The call's state (generated client, retry loop, the generated request
-/// future) lives in one heap allocation, so the future a handle method
-/// returns stays a few hundred bytes: callers move it around (into
-/// `join_all`, `buffer_unordered`, a spawned task), and moving kilobytes per
-/// call showed up as memcpy time in profiles with many calls in flight.
+/// The call's state (retry loop, the generated request future) lives in one
+/// heap allocation, so the future a handle method returns stays a few
+/// hundred bytes: callers move it around (into `join_all`,
+/// `buffer_unordered`, a spawned task), and moving kilobytes per call showed
+/// up as memcpy time in profiles with many calls in flight.
 macro_rules! call {
     ($rt:expr, $op:ident, |$g:ident| $send:expr) => {
         call!($rt, operation = $crate::Operation::$op, |$g| $send)
     };
     ($rt:expr, operation = $op:expr, |$g:ident| $send:expr) => {{
         let rt = &$rt;
-        ::std::boxed::Box::pin(async {
-            let $g = rt.generated($op);
-            rt.call(&$g, || $send).await
-        })
-        .await
+        let $g = &rt.generated;
+        ::std::boxed::Box::pin(rt.call($op, || $send)).await
     }};
 }
 
 use std::{
+    cell::RefCell,
     future::Future,
     ops::ControlFlow,
     time::{Duration, Instant, SystemTime},
@@ -40,12 +39,11 @@ use progenitor_client::{Error as Generated, ResponseValue};
 use tracing::Instrument;
 
 use super::{
-    hooks::{AttemptRecord, CallContext},
+    hooks::{AttemptRecord, ATTEMPT},
     Runtime,
 };
 use crate::{
     error::{ApiFailure, Error, TimeoutKind},
-    generated,
     operation::Operation,
     redact,
     retry::{Decision, Outcome},
@@ -54,53 +52,66 @@ use crate::{
 
 type GeneratedResult<T> = Result<ResponseValue<T>, Generated<ApiError>>;
 
-impl Runtime {
-    /// A generated client for one call that starts now: its context carries
-    /// the operation and the call's deadline.
-    pub(crate) fn generated(&self, operation: Operation) -> generated::Client {
-        let started = Instant::now();
-        let deadline = started + super::bounded(self.config.call_timeout);
-        let context = CallContext::new(self.clone(), operation, started, deadline);
-        generated::Client::new_with_client(&self.base_url, self.http.clone(), context)
-    }
+/// What the retry loop and the error mapping know of the call they run.
+#[derive(Clone, Copy)]
+struct Call {
+    operation: Operation,
+    /// When the call began (for the span's `elapsed_ms`).
+    started: Instant,
+    /// No attempt may run past this.
+    deadline: Instant,
+}
 
-    /// Runs `send` (one method of `generated`) until it succeeds, the retry
-    /// policy gives up, or the call's deadline would pass.
+impl Runtime {
+    /// Runs `send` (one method of the generated client) until it succeeds,
+    /// the retry policy gives up, or the call's deadline would pass.
     pub(crate) async fn call<T: serde::de::DeserializeOwned, F: Future<Output = GeneratedResult<T>>>(
         &self,
-        generated: &generated::Client,
+        operation: Operation,
         send: impl Fn() -> F,
     ) -> Result<T, Error> {
-        let context = &generated.inner;
+        let started = Instant::now();
+        let call = Call {
+            operation,
+            started,
+            deadline: started + super::bounded(self.config.call_timeout),
+        };
         let span = tracing::debug_span!(
             "videogen.call",
-            operation = context.operation.id(),
+            operation = operation.id(),
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
+        let record = RefCell::default();
         // A disabled span (no subscriber wants it) would still be entered
         // and left on every poll: with nothing listening, skip the wrapper.
         if span.is_disabled() {
-            self.attempts(context, send, &span).await
+            ATTEMPT.scope(record, self.attempts(call, send, &span)).await
         } else {
             let recorder = span.clone();
-            self.attempts(context, send, &recorder).instrument(span).await
+            ATTEMPT
+                .scope(record, self.attempts(call, send, &recorder))
+                .instrument(span)
+                .await
         }
     }
 
-    /// The retry loop of [`call`](Self::call); `span` receives each attempt's outcome.
+    /// The retry loop of [`call`](Self::call), run inside the call's
+    /// [`ATTEMPT`] scope; `span` receives each attempt's outcome.
     async fn attempts<T: serde::de::DeserializeOwned, F: Future<Output = GeneratedResult<T>>>(
         &self,
-        context: &CallContext,
+        call: Call,
         send: impl Fn() -> F,
         span: &tracing::Span,
     ) -> Result<T, Error> {
         let config = &self.config;
-        let (operation, deadline) = (context.operation, context.deadline);
+        let Call {
+            operation, deadline, ..
+        } = call;
         let note = |attempt: u32, status: Option<StatusCode>, request_id: Option<&str>| {
-            note_attempt(span, attempt, status, request_id, context.started)
+            note_attempt(span, attempt, status, request_id, call.started)
         };
         let mut retries_done = 0;
         loop {
@@ -141,8 +152,8 @@ impl Runtime {
                     return Box::pin(other_success(*response)).await;
                 }
             };
-            let (outcome, decision) = {
-                let record = context.record();
+            let (outcome, decision) = ATTEMPT.with(|record| {
+                let record = record.borrow();
                 let (outcome, headers) = failure.outcome(&record);
                 note(retries_done + 1, record.status, record.request_id.as_deref());
                 let none = HeaderMap::new(); // allocates nothing
@@ -154,12 +165,12 @@ impl Runtime {
                         .decide(operation.idempotency(), outcome, headers, retries_done, now, jitter)
                 });
                 (outcome, decision)
-            };
+            });
             let wait = match decision {
                 Some(Decision::RetryAfter(wait)) if Instant::now() + wait < deadline => wait,
                 // A retry that could not start before the deadline would
                 // only turn a real error into a timeout.
-                _ => return Err(self.convert_error(context, failure)),
+                _ => return Err(ATTEMPT.with(|record| self.convert_error(call, &record.borrow(), failure))),
             };
             if outcome == Some(Outcome::Status(StatusCode::TOO_MANY_REQUESTS)) {
                 // Everyone calling this endpoint through this client waits too.
@@ -168,7 +179,7 @@ impl Runtime {
             tracing::debug!(attempt = retries_done + 1, ?outcome, ?wait, "retrying");
             tokio::time::sleep(wait).await;
             // An attempt cut off by its timeout never reaches `post`: start clean.
-            *context.record() = AttemptRecord::default();
+            ATTEMPT.with(|record| *record.borrow_mut() = AttemptRecord::default());
             retries_done += 1;
         }
     }
@@ -190,13 +201,12 @@ impl Runtime {
         }
     }
 
-    fn convert_error(&self, context: &CallContext, failure: Failure) -> Error {
+    fn convert_error(&self, call: Call, record: &AttemptRecord, failure: Failure) -> Error {
         let error = match failure {
             Failure::Generated(error) => *error,
-            Failure::TimedOut => return self.timeout_error(context.deadline),
+            Failure::TimedOut => return self.timeout_error(call.deadline),
         };
-        let record = context.record();
-        let operation = context.operation.id();
+        let operation = call.operation.id();
         let retry_after = record
             .error_headers
             .as_ref()
@@ -205,7 +215,7 @@ impl Runtime {
             // A 429 the call gives up on (retries off, or no time left) still
             // holds back this endpoint for the client's other callers.
             self.backoff
-                .hold(context.operation, wait.min(self.config.retry.longest_wait()));
+                .hold(call.operation, wait.min(self.config.retry.longest_wait()));
         }
         let failure = |status: StatusCode, body: Option<ApiError>, raw: Option<String>| {
             let request_id = record.request_id.clone();
@@ -238,7 +248,7 @@ impl Runtime {
             Generated::UnexpectedResponse(response) => failure(response.status(), None, None),
             Generated::CommunicationError(e) | Generated::ResponseBodyError(e) | Generated::InvalidUpgrade(e) => {
                 if e.is_timeout() {
-                    self.timeout_error(context.deadline)
+                    self.timeout_error(call.deadline)
                 } else {
                     Error::transport(&format!("{operation} request"), e)
                 }

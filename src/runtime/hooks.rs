@@ -1,66 +1,48 @@
 //! The seam between the generated client and ours: `ClientHooks`.
 //!
-//! `pre` sets auth and the user agent; `post` records what the attempt saw (status, request id,
-//! headers of error responses), which the retry loop and the error mapping in
-//! `call.rs` need when the generated client reports only a decode failure.
+//! One generated client serves every call of a `Client`: its inner value
+//! ([`RequestHeaders`]) holds only what every request carries. `pre` sets
+//! auth and the user agent; `post` records what the attempt saw (status,
+//! request id, headers of error responses) in the current call's
+//! [`ATTEMPT`] slot, which the retry loop and the error mapping in `call.rs`
+//! read when the generated client reports only a decode failure.
 
 use std::{
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Mutex, MutexGuard,
-    },
+    cell::RefCell,
+    sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
 };
 
-use http::{header, HeaderMap, StatusCode};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
-use super::Runtime;
 use crate::{generated, operation::Operation};
 
 /// A constant name: removing by `&str` would parse and hash the name on every call.
 const API_VERSION: header::HeaderName = header::HeaderName::from_static("api-version");
 
-/// Per-call state, the generated client's inner value.
-pub struct CallContext {
-    pub(crate) runtime: Runtime,
-    pub(crate) operation: Operation,
-    /// When the call began (for the span's `elapsed_ms`).
-    pub(crate) started: Instant,
-    /// No attempt may run past this.
-    pub(crate) deadline: Instant,
-    record: Mutex<AttemptRecord>,
+tokio::task_local! {
+    /// What the running call's latest attempt saw. Set for the length of
+    /// one call by `Runtime::call`; a task-local rather than state in the
+    /// generated client, so that one client (built once) serves every call
+    /// and nothing per call needs a lock.
+    pub(crate) static ATTEMPT: RefCell<AttemptRecord>;
 }
 
-impl CallContext {
-    pub(crate) fn new(runtime: Runtime, operation: Operation, started: Instant, deadline: Instant) -> Self {
-        CallContext {
-            runtime,
-            operation,
-            started,
-            deadline,
-            record: Mutex::default(),
-        }
-    }
-
-    /// What the last attempt saw.
-    pub(crate) fn record(&self) -> MutexGuard<'_, AttemptRecord> {
-        self.record.lock().unwrap_or_else(|e| e.into_inner())
-    }
+/// The generated client's inner value: the headers every request carries.
+#[derive(Clone)]
+pub struct RequestHeaders {
+    /// `Bearer <key>`, marked sensitive.
+    pub(crate) auth: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
 }
 
-/// progenitor derives `Clone` for its client; a clone is a fresh call.
-impl Clone for CallContext {
-    fn clone(&self) -> Self {
-        CallContext::new(self.runtime.clone(), self.operation, self.started, self.deadline)
-    }
-}
-
-impl std::fmt::Debug for CallContext {
+impl std::fmt::Debug for RequestHeaders {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallContext")
-            .field("operation", &self.operation)
-            .finish_non_exhaustive()
+        f.debug_struct("RequestHeaders")
+            .field("authorization", &"<redacted>")
+            .field("user_agent", &self.user_agent)
+            .finish()
     }
 }
 
@@ -75,18 +57,18 @@ pub(crate) struct AttemptRecord {
     pub(crate) error_headers: Option<Box<HeaderMap>>,
 }
 
-impl ClientHooks<CallContext> for generated::Client {
+impl ClientHooks<RequestHeaders> for generated::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let ctx = self.inner();
+        let common = self.inner();
         let headers = request.headers_mut();
         // progenitor sends `api-version: <info.version>`; VideoGen defines no such header.
         headers.remove(API_VERSION);
-        headers.insert(header::AUTHORIZATION, ctx.runtime.auth.clone());
-        headers.insert(header::USER_AGENT, ctx.runtime.user_agent.clone());
+        headers.insert(header::AUTHORIZATION, common.auth.clone());
+        headers.insert(header::USER_AGENT, common.user_agent.clone());
         Ok(())
     }
 
@@ -95,19 +77,20 @@ impl ClientHooks<CallContext> for generated::Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let mut record = self.inner().record();
-        *record = AttemptRecord::default();
+        let mut seen = AttemptRecord::default();
         if let Ok(response) = result {
-            record.status = Some(response.status());
+            seen.status = Some(response.status());
             if !response.status().is_success() {
                 let headers = response.headers();
-                record.request_id = headers
+                seen.request_id = headers
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
-                record.error_headers = Some(Box::new(headers.clone()));
+                seen.error_headers = Some(Box::new(headers.clone()));
             }
         }
+        // Outside a call (no slot) there is no one to tell.
+        let _ = ATTEMPT.try_with(|record| *record.borrow_mut() = seen);
         Ok(())
     }
 }
@@ -164,14 +147,14 @@ mod tests {
     const OP: Operation = Operation::HydrateFile;
 
     #[test]
-    fn a_call_context_shows_its_operation_and_never_the_key() {
-        let client = crate::Client::builder().api_key("sk_live_hidden").build().unwrap();
-        let context = client.runtime.generated(OP).inner;
-        let shown = format!("{context:?}");
-        assert!(
-            shown.starts_with("CallContext") && shown.contains("HydrateFile"),
-            "{shown}"
-        );
+    fn the_hooks_state_never_shows_the_key() {
+        let client = crate::Client::builder()
+            .api_key("sk_live_hidden")
+            .user_agent("probe/1")
+            .build()
+            .unwrap();
+        let shown = format!("{:?}", client.runtime.generated.inner);
+        assert!(shown.contains("probe/1"), "{shown}");
         assert!(!shown.contains("sk_live_hidden"), "{shown}");
     }
 

@@ -12,8 +12,6 @@ pub(crate) mod wakers;
 
 use std::{fmt, ops::Deref, sync::Arc, time::Duration};
 
-use http::HeaderValue;
-
 use crate::{api::files::hydration::HydrationCache, retry::RetryPolicy};
 use hooks::Backoff;
 
@@ -24,9 +22,9 @@ pub struct Runtime(Arc<Shared>);
 pub struct Shared {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    /// `Bearer <key>`, marked sensitive so it never shows in `Debug`.
-    pub(crate) auth: HeaderValue,
-    pub(crate) user_agent: HeaderValue,
+    /// The one generated client every call goes through (its hooks add the
+    /// key and user agent).
+    pub(crate) generated: crate::generated::Client,
     pub(crate) config: Config,
     pub(crate) backoff: Backoff,
     pub(crate) cache: Option<HydrationCache>,

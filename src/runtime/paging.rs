@@ -105,7 +105,7 @@ impl<Q: Paged> ListRequest<Q> {
             }
         };
         call!(self.runtime, operation = Q::OPERATION, |g| self.query.send(
-            &g,
+            g,
             self.cursor.as_deref(),
             limit
         ))

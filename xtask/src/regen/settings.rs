@@ -27,7 +27,7 @@ pub fn settings(prepared: &Prepared, type_names: &[String]) -> GenerationSetting
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Positional)
-        .with_inner_type(quote_path("crate::runtime::hooks::CallContext"))
+        .with_inner_type(quote_path("crate::runtime::hooks::RequestHeaders"))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq");
     let open_enums = string_enums(prepared);

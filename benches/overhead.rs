@@ -51,16 +51,17 @@ fn main() {
         let (side, rounds) = profile.split_once(':').unwrap_or((&profile, ""));
         let rounds: Option<u64> = rounds.parse().ok();
         let until = Instant::now() + Duration::from_secs(20);
-        let mut calls = 0u64;
+        let (mut calls, mut wall, cpu_before) = (0u64, Duration::ZERO, thread_cpu());
         while rounds.map_or(Instant::now() < until, |rounds| calls < rounds * 100 * IN_FLIGHT) {
-            match side {
+            wall += match side {
                 "videogen" => in_flight(&runtime, 100, ours_call),
                 _ => in_flight(&runtime, 100, theirs_call),
             };
             calls += 100 * IN_FLIGHT;
         }
-        let cpu = thread_cpu().as_secs_f64() * 1e6 / calls as f64;
-        println!("{side}: {calls} calls, {cpu:.2} µs of client-thread CPU per call");
+        let per_call = |d: Duration| d.as_secs_f64() * 1e6 / calls as f64;
+        let (cpu, wall) = (per_call(thread_cpu() - cpu_before), per_call(wall));
+        println!("{side}: {calls} calls, {cpu:.2} µs of client-thread CPU and {wall:.2} µs of wall time per call");
         return;
     }
 

@@ -64,7 +64,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (Some(start), Some(end)) = (doc.find(START), doc.find(END)) else {
         return Err("BENCHMARKS.md has no figures:start / figures:end markers".into());
     };
-    let updated = format!("{}{section}{}", &doc[..start], &doc[end + END.len()..]);
+    // The section ends in a newline of its own: keep one, or every run adds a blank line.
+    let rest = &doc[end + END.len()..];
+    let updated = format!("{}{section}{}", &doc[..start], rest.strip_prefix('\n').unwrap_or(rest));
     std::fs::write(&path, updated)?;
     println!("wrote {} and docs/benchmarks.svg", path.display());
     Ok(())

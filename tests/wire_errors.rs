@@ -97,6 +97,79 @@ async fn a_non_json_502_page_is_an_api_error_with_its_status() {
     assert!(text.contains("502") && text.contains("Bad Gateway"), "{text}");
 }
 
+/// A server whose answer to `GET /v1/files/vg_file_c<i>` is an HTML error
+/// page whose status and request id depend on `i`. It sends the headers at once
+/// and the body 100 ms later, so that every call of a batch has seen its
+/// headers before any has its body.
+async fn slow_body_server() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&request);
+                let i: usize = head
+                    .split("vg_file_c")
+                    .nth(1)
+                    .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+                    .and_then(|digits| digits.parse().ok())
+                    .unwrap_or(0);
+                let status = CONCURRENT_STATUSES[i % CONCURRENT_STATUSES.len()];
+                let body = format!("<html><body>gateway page {i}</body></html>");
+                let headers = format!(
+                    "HTTP/1.1 {status} Error\r\ncontent-type: text/html\r\nx-request-id: req_c{i}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(headers.as_bytes()).await;
+                let _ = socket.flush().await;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                let _ = socket.write_all(body.as_bytes()).await;
+            });
+        }
+    });
+    url
+}
+
+const CONCURRENT_STATUSES: [u16; 4] = [500, 502, 503, 504];
+
+/// What an attempt saw (status, request id) is kept per call, even when
+/// many calls share one task: each error reports its own response, never a
+/// neighbour's. The bodies are HTML, so status and request id can only come
+/// from that per-call record. All sixteen calls see their headers before any
+/// body arrives.
+#[tokio::test]
+async fn concurrent_calls_in_one_task_each_report_their_own_response() {
+    let client = videogen::Client::builder()
+        .api_key(KEY)
+        .base_url(slow_body_server().await)
+        .disable_retries()
+        .build()
+        .unwrap();
+    let files = client.files();
+    let calls = (0..16).map(|i| files.get(format!("vg_file_c{i}")));
+    let results = common::within(10, futures_util::future::join_all(calls)).await;
+    for (i, result) in results.into_iter().enumerate() {
+        let err = result.unwrap_err();
+        let status = CONCURRENT_STATUSES[i % CONCURRENT_STATUSES.len()];
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "call {i}: {err}");
+        let expected = format!("req_c{i}");
+        assert_eq!(err.request_id(), Some(expected.as_str()), "call {i}: {err}");
+        assert!(
+            err.to_string().contains(&format!("gateway page {i}")),
+            "call {i}: {err}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn an_undecodable_success_body_is_a_decode_error_with_a_redacted_snippet() {
     let server = MockServer::start_async().await;

@@ -144,5 +144,49 @@ pub fn retry_signal() -> (std::sync::Arc<tokio::sync::Notify>, tracing::subscrib
     }
     let notify = std::sync::Arc::new(tokio::sync::Notify::new());
     let subscriber = tracing_subscriber::registry().with(Signal(notify.clone()));
-    (notify, tracing::subscriber::set_default(subscriber))
+    (notify, scoped_subscriber(subscriber))
+}
+
+/// Installs `subscriber` for this thread (every task of a `#[tokio::test]`
+/// runs on it) while the guard lives.
+///
+/// tracing caches each callsite's interest. A test running at the same time
+/// on a thread with no subscriber can register the `retrying` event as
+/// "never" just as this thread installs its subscriber. The event is then
+/// skipped here too, and the wait for it times out: this happened once in CI.
+/// A process-wide subscriber that wants nothing but answers "sometimes" makes
+/// every callsite ask the current thread's subscriber at each event. The
+/// rebuild afterwards corrects any callsite cached before it.
+pub fn scoped_subscriber(
+    subscriber: impl tracing::Subscriber + Send + Sync + 'static,
+) -> tracing::subscriber::DefaultGuard {
+    static ASK_EACH_TIME: std::sync::Once = std::sync::Once::new();
+    ASK_EACH_TIME.call_once(|| {
+        // Err only if the binary already has a global subscriber: fine.
+        let _ = tracing::subscriber::set_global_default(AskEachTime);
+    });
+    let guard = tracing::subscriber::set_default(subscriber);
+    tracing::callsite::rebuild_interest_cache();
+    guard
+}
+
+/// Enables nothing itself; its "sometimes" keeps every callsite's interest
+/// open to the subscriber of whichever thread records.
+struct AskEachTime;
+
+impl tracing::Subscriber for AskEachTime {
+    fn register_callsite(&self, _: &'static tracing::Metadata<'static>) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::sometimes()
+    }
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        false
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, _: &tracing::Event<'_>) {}
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
 }

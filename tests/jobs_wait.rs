@@ -8,10 +8,7 @@ use std::{
 };
 
 use serde_json::{json, Value};
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpListener,
-};
+use tokio::{io::AsyncWriteExt, net::TcpListener};
 use videogen::{Error, JobKind, TimeoutKind};
 
 mod common;
@@ -65,15 +62,7 @@ async fn serve_with_headers(
             let Ok((mut socket, _)) = listener.accept().await else {
                 return;
             };
-            let mut request = Vec::new();
-            let mut buffer = [0u8; 1024];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match socket.read(&mut buffer).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&buffer[..n]),
-                }
-            }
-            let head = String::from_utf8_lossy(&request).into_owned();
+            let head = common::read_request_head(&mut socket).await;
             let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
             let n = {
                 let mut count = count.lock().unwrap();

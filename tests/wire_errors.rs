@@ -102,21 +102,13 @@ async fn a_non_json_502_page_is_an_api_error_with_its_status() {
 /// and the body 100 ms later, so that every call of a batch has seen its
 /// headers before any has its body.
 async fn slow_body_server() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let mut request = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let head = String::from_utf8_lossy(&request);
+                let head = common::read_request_head(&mut socket).await;
                 let i: usize = head
                     .split("vg_file_c")
                     .nth(1)

@@ -116,6 +116,21 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
+/// Reads an HTTP request's head (up to the blank line) from a raw socket, for
+/// the tests' hand-written servers; what arrived, if the peer stops early.
+pub async fn read_request_head(socket: &mut (impl tokio::io::AsyncRead + Unpin)) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match socket.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    }
+    String::from_utf8_lossy(&request).into_owned()
+}
+
 /// A signal raised each time the client logs "retrying": by then the retry
 /// decision is made and a 429's hold is in place. Installed for the current
 /// thread (a `#[tokio::test]` runtime runs every task on it) while the

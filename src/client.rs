@@ -146,7 +146,7 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.runtime.base_url
+        self.runtime.base_url()
     }
 }
 
@@ -338,13 +338,7 @@ impl ClientBuilder {
         let backoff = Backoff::default();
         Ok(Client {
             runtime: Runtime::new(Shared {
-                generated: generated::Client::new_with_client(
-                    &base_url,
-                    http.clone(),
-                    RequestHeaders { auth, user_agent },
-                ),
-                http,
-                base_url,
+                generated: generated::Client::new_with_client(&base_url, http, RequestHeaders { auth, user_agent }),
                 config,
                 backoff,
                 cache,

@@ -152,8 +152,10 @@ impl Runtime {
                     return Box::pin(other_success(*response)).await;
                 }
             };
-            let (outcome, decision) = ATTEMPT.with(|record| {
-                let record = record.borrow();
+            let (outcome, wait) = {
+                // Taken, not borrowed: the slot is left empty for the next
+                // attempt (one cut off by its timeout never reaches `post`).
+                let record = ATTEMPT.with(RefCell::take);
                 let (outcome, headers) = failure.outcome(&record);
                 note(retries_done + 1, record.status, record.request_id.as_deref());
                 let none = HeaderMap::new(); // allocates nothing
@@ -164,13 +166,12 @@ impl Runtime {
                         .retry
                         .decide(operation.idempotency(), outcome, headers, retries_done, now, jitter)
                 });
-                (outcome, decision)
-            });
-            let wait = match decision {
-                Some(Decision::RetryAfter(wait)) if Instant::now() + wait < deadline => wait,
-                // A retry that could not start before the deadline would
-                // only turn a real error into a timeout.
-                _ => return Err(ATTEMPT.with(|record| self.convert_error(call, &record.borrow(), failure))),
+                match decision {
+                    Some(Decision::RetryAfter(wait)) if Instant::now() + wait < deadline => (outcome, wait),
+                    // A retry that could not start before the deadline would
+                    // only turn a real error into a timeout.
+                    _ => return Err(self.convert_error(call, &record, failure)),
+                }
             };
             if outcome == Some(Outcome::Status(StatusCode::TOO_MANY_REQUESTS)) {
                 // Everyone calling this endpoint through this client waits too.
@@ -178,8 +179,6 @@ impl Runtime {
             }
             tracing::debug!(attempt = retries_done + 1, ?outcome, ?wait, "retrying");
             tokio::time::sleep(wait).await;
-            // An attempt cut off by its timeout never reaches `post`: start clean.
-            ATTEMPT.with(|record| *record.borrow_mut() = AttemptRecord::default());
             retries_done += 1;
         }
     }

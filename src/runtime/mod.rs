@@ -20,10 +20,8 @@ use hooks::Backoff;
 pub struct Runtime(Arc<Shared>);
 
 pub struct Shared {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
     /// The one generated client every call goes through (its hooks add the
-    /// key and user agent).
+    /// key and user agent). It also holds the pool and the base URL.
     pub(crate) generated: crate::generated::Client,
     pub(crate) config: Config,
     pub(crate) backoff: Backoff,
@@ -62,6 +60,19 @@ impl Runtime {
     }
 }
 
+impl Shared {
+    /// The connection pool (also for requests outside the API: downloads
+    /// and uploads to signed URLs).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.generated.client
+    }
+
+    /// The API's base URL, normalised at build time.
+    pub(crate) fn base_url(&self) -> &str {
+        &self.generated.baseurl
+    }
+}
+
 impl Deref for Runtime {
     type Target = Shared;
     fn deref(&self) -> &Shared {
@@ -72,7 +83,7 @@ impl Deref for Runtime {
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url())
             .field("api_key", &"<redacted>")
             .field("config", &self.config)
             .finish()

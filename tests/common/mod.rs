@@ -168,7 +168,8 @@ pub fn retry_signal() -> (std::sync::Arc<tokio::sync::Notify>, tracing::subscrib
 /// tracing caches each callsite's interest. A test running at the same time
 /// on a thread with no subscriber can register the `retrying` event as
 /// "never" just as this thread installs its subscriber. The event is then
-/// skipped here too, and the wait for it times out: this happened once in CI.
+/// skipped here too, and the wait for it times out (the likely cause of one
+/// such timeout in CI; not reproduced on demand).
 /// A process-wide subscriber that wants nothing but answers "sometimes" makes
 /// every callsite ask the current thread's subscriber at each event. The
 /// rebuild afterwards corrects any callsite cached before it.

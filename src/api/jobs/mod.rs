@@ -352,7 +352,7 @@ impl ExportJob {
     /// `Content-Length`, `Range` resumes, a progress callback, and a fresh
     /// `downloadUrl` from the API when the signed one has expired.
     pub fn download(&self, dest: impl AsRef<std::path::Path>) -> crate::DownloadRequest {
-        crate::DownloadRequest::export(self.clone(), self.runtime.http.clone(), dest)
+        crate::DownloadRequest::export(self.clone(), self.runtime.http().clone(), dest)
     }
 
     pub(crate) async fn get_owned(self) -> Result<ProjectExport, Error> {

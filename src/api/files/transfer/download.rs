@@ -77,7 +77,7 @@ impl Files {
                 files: self.clone(),
                 file_id: file_id.into(),
             },
-            self.runtime.http.clone(),
+            self.runtime.http().clone(),
             dest,
         )
     }

@@ -283,7 +283,7 @@ impl Files {
         // must never reach a storage host.
         let mut request = self
             .runtime
-            .http
+            .http()
             .put(upload_url)
             .header(header::CONTENT_LENGTH, len)
             .body(reqwest::Body::wrap_stream(chunks));

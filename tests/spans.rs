@@ -251,32 +251,74 @@ async fn a_call_cut_off_by_its_timeout_still_records_its_attempts() {
     assert_eq!(field(&span, "status"), None, "no response arrived: {span:?}");
 }
 
-/// The DEBUG "retrying" events, as `attempt` and `outcome` fields.
-#[derive(Clone, Default)]
-struct Retries(Arc<Mutex<Vec<Fields>>>);
+/// The events carrying one message (DEBUG "retrying", TRACE "attempt
+/// finished"), as their fields.
+#[derive(Clone)]
+struct Events {
+    message: &'static str,
+    seen: Arc<Mutex<Vec<Fields>>>,
+}
 
-impl<S: tracing::Subscriber> Layer<S> for Retries {
+impl Events {
+    /// Collects `message` events on this thread while the guard lives.
+    fn install(message: &'static str) -> (Events, tracing::subscriber::DefaultGuard) {
+        let events = Events {
+            message,
+            seen: Arc::default(),
+        };
+        let guard = common::scoped_subscriber(tracing_subscriber::registry().with(events.clone()));
+        (events, guard)
+    }
+
+    /// One field of every event so far ("-" where it is absent); forgets them.
+    fn take(&self, name: &str) -> Vec<String> {
+        std::mem::take(&mut *self.seen.lock().unwrap())
+            .iter()
+            .map(|f| field(f, name).unwrap_or("-").to_owned())
+            .collect()
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Events {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         let mut fields = Fields::new();
         event.record(&mut Collect(&mut fields));
-        if field(&fields, "message") == Some("retrying") {
-            self.0.lock().unwrap().push(fields);
+        if field(&fields, "message") == Some(self.message) {
+            self.seen.lock().unwrap().push(fields);
         }
     }
+}
+
+/// An attempt cut off by its timeout got no answer, so it reports no status,
+/// not the status of the attempt before it.
+#[tokio::test]
+async fn an_attempt_cut_off_after_an_answered_one_reports_no_status() {
+    let (attempts, _guard) = Events::install("attempt finished");
+    let fake = fake().await;
+    fake.faults()
+        .on(Route::HydrateFile)
+        .sequence([Fault::status(503), Fault::latency(Duration::from_secs(5))]);
+    let client = fake
+        .client_builder()
+        .timeout(Duration::from_millis(200))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_retries(1)
+                .initial_backoff(Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let error = within(10, client.files().hydrate("vg_file_span")).await.unwrap_err();
+    assert!(matches!(error, videogen::Error::Timeout { .. }), "{error:?}");
+    assert_eq!(attempts.take("status"), ["503", "-"]);
 }
 
 /// The retry log says what went wrong with the attempt: a status, a refused
 /// connection, a timeout of the HTTP client, a connection cut mid-response.
 #[tokio::test]
 async fn each_retry_is_logged_with_what_happened() {
-    let retries = Retries::default();
-    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(retries.clone()));
-    let outcomes = || -> Vec<String> {
-        std::mem::take(&mut *retries.0.lock().unwrap())
-            .iter()
-            .map(|f| field(f, "outcome").unwrap_or("-").to_owned())
-            .collect()
-    };
+    let (retries, _guard) = Events::install("retrying");
+    let outcomes = || retries.take("outcome");
     let once = RetryPolicy::default()
         .max_retries(1)
         .initial_backoff(Duration::from_millis(1));

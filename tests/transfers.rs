@@ -710,3 +710,35 @@ fn transfer_settings_show_in_debug_and_sources_know_their_length() {
         assert!(shown.contains(part), "{part} in {shown}");
     }
 }
+
+/// `ClientBuilder::http_client`: "its pool, proxy and TLS settings" serve
+/// downloads from signed URLs too, not only API calls. Here the user's client
+/// adds a header that the storage server requires.
+#[tokio::test]
+async fn a_download_goes_through_the_users_http_client() {
+    use httpmock::prelude::*;
+    let storage = MockServer::start_async().await;
+    let blob = storage
+        .mock_async(|when, then| {
+            when.method(GET).path("/sized.bin").header("x-egress", "corp-proxy");
+            then.status(200).body(vec![9u8; 4096]);
+        })
+        .await;
+    let (api, _) = api_announcing(&storage.base_url(), 4096).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-egress", reqwest::header::HeaderValue::from_static("corp-proxy"));
+    let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    let client = videogen::Client::builder()
+        .api_key("k")
+        .base_url(api.base_url())
+        .http_client(http)
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("sized.bin");
+    let done = common::within(20, client.files().download("vg_file_sized", &dest).send())
+        .await
+        .unwrap();
+    assert_eq!(done.bytes, 4096);
+    blob.assert_calls_async(1).await;
+}

@@ -89,3 +89,18 @@ impl fmt::Debug for Runtime {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_timeouts_pass_through_and_only_past_thirty_years_are_capped() {
+        let year = Duration::from_secs(365 * 86_400);
+        for timeout in [Duration::from_secs(2 * 86_400), year, 29 * year] {
+            assert_eq!(bounded(timeout), timeout);
+        }
+        assert_eq!(bounded(31 * year), 30 * year);
+        assert_eq!(bounded(Duration::MAX), 30 * year);
+    }
+}

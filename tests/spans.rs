@@ -108,6 +108,18 @@ fn quick_retries(fake: &FakeVideoGen) -> videogen::Client {
     fake.client_builder().retry_policy(policy).build().unwrap()
 }
 
+/// One retry, 1 ms after a failed attempt; each attempt may take `timeout`.
+fn one_retry_within(fake: &FakeVideoGen, timeout: Duration) -> videogen::Client {
+    let policy = RetryPolicy::default()
+        .max_retries(1)
+        .initial_backoff(Duration::from_millis(1));
+    fake.client_builder()
+        .timeout(timeout)
+        .retry_policy(policy)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_call_that_succeeds_after_a_retry_records_every_field() {
     let fake = fake().await;
@@ -234,16 +246,7 @@ async fn a_call_cut_off_by_its_timeout_still_records_its_attempts() {
     fake.faults()
         .on(Route::HydrateFile)
         .always(Fault::latency(Duration::from_secs(5)));
-    let client = fake
-        .client_builder()
-        .timeout(Duration::from_millis(100))
-        .retry_policy(
-            RetryPolicy::default()
-                .max_retries(1)
-                .initial_backoff(Duration::from_millis(1)),
-        )
-        .build()
-        .unwrap();
+    let client = one_retry_within(&fake, Duration::from_millis(100));
     let (spans, _guard) = Spans::install();
     within(10, client.files().hydrate("vg_file_span")).await.unwrap_err();
     let span = spans.only();
@@ -298,16 +301,7 @@ async fn an_attempt_cut_off_after_an_answered_one_reports_no_status() {
     fake.faults()
         .on(Route::HydrateFile)
         .sequence([Fault::status(503), Fault::latency(Duration::from_secs(5))]);
-    let client = fake
-        .client_builder()
-        .timeout(Duration::from_millis(200))
-        .retry_policy(
-            RetryPolicy::default()
-                .max_retries(1)
-                .initial_backoff(Duration::from_millis(1)),
-        )
-        .build()
-        .unwrap();
+    let client = one_retry_within(&fake, Duration::from_millis(200));
     let error = within(10, client.files().hydrate("vg_file_span")).await.unwrap_err();
     assert!(matches!(error, videogen::Error::Timeout { .. }), "{error:?}");
     assert_eq!(attempts.take("status"), ["503", "-"]);

@@ -362,6 +362,15 @@ async fn raw_storage(head: &'static str, body: Vec<u8>) -> (String, Arc<AtomicU6
 /// An API whose file `vg_file_sized` says `fileBytes: announced` and points
 /// at `storage`; a client for it.
 async fn api_announcing(storage: &str, announced: u64) -> (httpmock::MockServer, videogen::Client) {
+    api_announcing_via(storage, announced, None).await
+}
+
+/// [`api_announcing`], the client built on `http` when given.
+async fn api_announcing_via(
+    storage: &str,
+    announced: u64,
+    http: Option<reqwest::Client>,
+) -> (httpmock::MockServer, videogen::Client) {
     use httpmock::prelude::*;
     let api = MockServer::start_async().await;
     let url = format!("{storage}/sized.bin?sig=S");
@@ -372,11 +381,13 @@ async fn api_announcing(storage: &str, announced: u64) -> (httpmock::MockServer,
             "downloadSource": {"status": "ready", "url": url, "expiresAt": 4102444800.0, "fileBytes": announced}}));
     })
     .await;
-    let client = videogen::Client::builder()
-        .api_key("k")
-        .base_url(api.base_url())
-        .build()
-        .unwrap();
+    let builder = videogen::Client::builder().api_key("k").base_url(api.base_url());
+    let client = match http {
+        Some(http) => builder.http_client(http),
+        None => builder,
+    }
+    .build()
+    .unwrap();
     (api, client)
 }
 
@@ -491,7 +502,20 @@ async fn download_sized(
     std::path::PathBuf,
     Result<videogen::Downloaded, Error>,
 ) {
-    let (api, client) = api_announcing(storage, announced).await;
+    download_sized_via(storage, announced, None).await
+}
+
+/// [`download_sized`], the client built on `http` when given.
+async fn download_sized_via(
+    storage: &str,
+    announced: u64,
+    http: Option<reqwest::Client>,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Result<videogen::Downloaded, Error>,
+) {
+    let (api, client) = api_announcing_via(storage, announced, http).await;
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("out.bin");
     let result = within(
@@ -724,21 +748,10 @@ async fn a_download_goes_through_the_users_http_client() {
             then.status(200).body(vec![9u8; 4096]);
         })
         .await;
-    let (api, _) = api_announcing(&storage.base_url(), 4096).await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-egress", reqwest::header::HeaderValue::from_static("corp-proxy"));
     let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
-    let client = videogen::Client::builder()
-        .api_key("k")
-        .base_url(api.base_url())
-        .http_client(http)
-        .build()
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let dest = dir.path().join("sized.bin");
-    let done = common::within(20, client.files().download("vg_file_sized", &dest).send())
-        .await
-        .unwrap();
-    assert_eq!(done.bytes, 4096);
+    let (_dir, _dest, result) = download_sized_via(&storage.base_url(), 4096, Some(http)).await;
+    assert_eq!(result.unwrap().bytes, 4096);
     blob.assert_calls_async(1).await;
 }

@@ -5,10 +5,11 @@
 
 mod common;
 
-use serde::{de::DeserializeOwned, Deserialize};
+use serde::de::DeserializeOwned;
 
 use common::{
     figures::{Figure, Report, Target},
+    minimal::{MinimalFile, MinimalPage},
     payload,
     sampling::{criterion, Group, Paired},
 };
@@ -16,28 +17,6 @@ use common::{
 /// Decodes per round of the interleaved headline, and rounds.
 const ROUND: u64 = 50;
 const ROUNDS: usize = 41;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)] // decoded, never read
-struct MinimalFile {
-    file_id: String,
-    download_source: Option<MinimalSource>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct MinimalSource {
-    url: Option<String>,
-    expires_at: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct MinimalPage {
-    files: Vec<MinimalFile>,
-}
 
 fn main() {
     let base = "https://stream.media.videogen.io";

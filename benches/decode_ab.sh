@@ -20,31 +20,12 @@ make_side() {
     mkdir -p "$work/$1/src/bin"
     printf '[package]\nname = "%s"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nvideogen = { path = "%s", default-features = false }\nserde = { version = "1", features = ["derive"] }\nserde_json = "1"\n\n[workspace]\n' \
         "$1" "$2" >"$work/$1/Cargo.toml"
-    cat >"$work/$1/src/main.rs" <<'EOF'
+    cat >"$work/$1/src/main.rs" <<EOF
 //! Prints the median µs per decode of the page, ours then the minimal struct's.
-use serde::Deserialize;
+#[path = "$repo/benches/common/minimal.rs"]
+mod minimal;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct MinimalFile {
-    file_id: String,
-    download_source: Option<MinimalSource>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct MinimalSource {
-    url: Option<String>,
-    expires_at: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct MinimalPage {
-    files: Vec<MinimalFile>,
-}
+use minimal::MinimalPage;
 
 fn per_decode<T: serde::de::DeserializeOwned>(json: &[u8]) -> f64 {
     let started = std::time::Instant::now();

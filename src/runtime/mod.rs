@@ -12,6 +12,8 @@ pub(crate) mod wakers;
 
 use std::{fmt, ops::Deref, sync::Arc, time::Duration};
 
+use progenitor_client::ClientInfo;
+
 use crate::{api::files::hydration::HydrationCache, retry::RetryPolicy};
 use hooks::Backoff;
 
@@ -60,16 +62,18 @@ impl Runtime {
     }
 }
 
+// Through progenitor's `ClientInfo`, the generated client's public accessors,
+// rather than its fields.
 impl Shared {
     /// The connection pool (also for requests outside the API: downloads
     /// and uploads to signed URLs).
     pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.generated.client
+        self.generated.client()
     }
 
     /// The API's base URL, normalised at build time.
     pub(crate) fn base_url(&self) -> &str {
-        &self.generated.baseurl
+        self.generated.baseurl()
     }
 }
 

@@ -9,7 +9,9 @@
 /// Runs one operation through the runtime's call path (retries, deadline,
 /// rate-limit hold, tracing, error mapping):
 /// `call!(runtime, HydrateFile, |g| g.hydrate_file(&id))`, where `g` is the
-/// runtime's one generated client.
+/// runtime's one generated client. An optional last argument, a closure
+/// taking `&T`, sees the result of a success inside the call (where it costs
+/// no extra move of the value).
 ///
 /// The call's state (retry loop, the generated request future) lives in one
 /// heap allocation, so the future a handle method returns stays a few
@@ -18,17 +20,26 @@
 /// up as memcpy time in profiles with many calls in flight.
 macro_rules! call {
     ($rt:expr, $op:ident, |$g:ident| $send:expr) => {
-        call!($rt, operation = $crate::Operation::$op, |$g| $send)
+        call!($rt, operation = $crate::Operation::$op, |$g| $send, |_| ())
     };
-    ($rt:expr, operation = $op:expr, |$g:ident| $send:expr) => {{
+    ($rt:expr, $op:ident, |$g:ident| $send:expr, $then:expr) => {
+        call!($rt, operation = $crate::Operation::$op, |$g| $send, $then)
+    };
+    ($rt:expr, operation = $op:expr, |$g:ident| $send:expr) => {
+        call!($rt, operation = $op, |$g| $send, |_| ())
+    };
+    ($rt:expr, operation = $op:expr, |$g:ident| $send:expr, $then:expr) => {{
         let rt = &$rt;
         let $g = &rt.generated;
-        ::std::boxed::Box::pin(rt.call($op, || $send)).await
+        // Allocated before the call's state is built, so the state can be
+        // written straight into the box (`Box::pin(state)` builds it on the
+        // stack and copies its two kilobytes over).
+        let slot = ::std::boxed::Box::new_uninit();
+        ::std::boxed::Box::into_pin(::std::boxed::Box::write(slot, rt.call($op, || $send, $then))).await
     }};
 }
 
 use std::{
-    cell::RefCell,
     future::Future,
     ops::ControlFlow,
     time::{Duration, Instant, SystemTime},
@@ -36,10 +47,10 @@ use std::{
 
 use http::{HeaderMap, StatusCode};
 use progenitor_client::{Error as Generated, ResponseValue};
-use tracing::Instrument;
 
 use super::{
-    hooks::{AttemptRecord, ATTEMPT},
+    hooks::AttemptRecord,
+    in_call::{take_record, InCall},
     Runtime,
 };
 use crate::{
@@ -64,12 +75,21 @@ struct Call {
 
 impl Runtime {
     /// Runs `send` (one method of the generated client) until it succeeds,
-    /// the retry policy gives up, or the call's deadline would pass.
-    pub(crate) async fn call<T: serde::de::DeserializeOwned, F: Future<Output = GeneratedResult<T>>>(
-        &self,
+    /// the retry policy gives up, or the call's deadline would pass. `then`
+    /// sees the value of a success before it is returned.
+    #[inline(always)]
+    pub(crate) fn call<'a, T, F, S, D>(
+        &'a self,
         operation: Operation,
-        send: impl Fn() -> F,
-    ) -> Result<T, Error> {
+        send: S,
+        then: D,
+    ) -> InCall<impl Future<Output = Result<T, Error>> + 'a>
+    where
+        T: serde::de::DeserializeOwned + 'a,
+        F: Future<Output = GeneratedResult<T>> + 'a,
+        S: Fn() -> F + 'a,
+        D: FnOnce(&T) + 'a,
+    {
         let started = Instant::now();
         let call = Call {
             operation,
@@ -84,34 +104,26 @@ impl Runtime {
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        let record = RefCell::default();
-        // A disabled span (no subscriber wants it) would still be entered
-        // and left on every poll: with nothing listening, skip the wrapper.
-        if span.is_disabled() {
-            ATTEMPT.scope(record, self.attempts(call, send, &span)).await
-        } else {
-            let recorder = span.clone();
-            ATTEMPT
-                .scope(record, self.attempts(call, send, &recorder))
-                .instrument(span)
-                .await
-        }
+        // A plain function returning the wrapper, not an `async fn`: one
+        // layer less for the result to be moved through.
+        InCall::new(span.clone(), self.attempts(call, send, then, span))
     }
 
-    /// The retry loop of [`call`](Self::call), run inside the call's
-    /// [`ATTEMPT`] scope; `span` receives each attempt's outcome.
+    /// The retry loop of [`call`](Self::call), polled inside [`InCall`];
+    /// `span` receives each attempt's outcome.
     async fn attempts<T: serde::de::DeserializeOwned, F: Future<Output = GeneratedResult<T>>>(
         &self,
         call: Call,
         send: impl Fn() -> F,
-        span: &tracing::Span,
+        then: impl FnOnce(&T),
+        span: tracing::Span,
     ) -> Result<T, Error> {
         let config = &self.config;
         let Call {
             operation, deadline, ..
         } = call;
         let note = |attempt: u32, status: Option<StatusCode>, request_id: Option<&str>| {
-            note_attempt(span, attempt, status, request_id, call.started)
+            note_attempt(&span, attempt, status, request_id, call.started)
         };
         let mut retries_done = 0;
         loop {
@@ -132,6 +144,7 @@ impl Runtime {
             let attempt = match tokio::time::timeout(budget, send()).await {
                 Ok(Ok(value)) => {
                     note(retries_done + 1, Some(value.status()), None);
+                    then(&value);
                     return Ok(value.into_inner());
                 }
                 Ok(Err(Generated::UnexpectedResponse(response))) if response.status().is_success() => {
@@ -149,13 +162,13 @@ impl Runtime {
                     note(retries_done + 1, Some(response.status()), None);
                     // Boxed: a rare path whose body read would otherwise
                     // enlarge every call's state.
-                    return Box::pin(other_success(*response)).await;
+                    return Box::pin(other_success(*response)).await.inspect(then);
                 }
             };
             let (outcome, wait) = {
                 // Taken, not borrowed: the slot is left empty for the next
                 // attempt (one cut off by its timeout never reaches `post`).
-                let record = ATTEMPT.with(RefCell::take);
+                let record = take_record();
                 let (outcome, headers) = failure.outcome(&record);
                 note(retries_done + 1, record.status, record.request_id.as_deref());
                 let none = HeaderMap::new(); // allocates nothing

@@ -3,12 +3,11 @@
 //! One generated client serves every call of a `Client`: its inner value
 //! ([`RequestHeaders`]) holds only what every request carries. `pre` sets
 //! auth and the user agent; `post` records what the attempt saw (status,
-//! request id, headers of error responses) in the current call's
-//! [`ATTEMPT`] slot, which the retry loop and the error mapping in `call.rs`
+//! request id, headers of error responses) in the current call's record
+//! (`in_call.rs`), which the retry loop and the error mapping in `call.rs`
 //! read when the generated client reports only a decode failure.
 
 use std::{
-    cell::RefCell,
     sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
 };
@@ -20,14 +19,6 @@ use crate::{generated, operation::Operation};
 
 /// A constant name: removing by `&str` would parse and hash the name on every call.
 const API_VERSION: header::HeaderName = header::HeaderName::from_static("api-version");
-
-tokio::task_local! {
-    /// What the running call's latest attempt saw. Set for the length of
-    /// one call by `Runtime::call`; a task-local rather than state in the
-    /// generated client, so that one client (built once) serves every call
-    /// and nothing per call needs a lock.
-    pub(crate) static ATTEMPT: RefCell<AttemptRecord>;
-}
 
 /// The generated client's inner value: the headers every request carries.
 #[derive(Clone)]
@@ -89,8 +80,9 @@ impl ClientHooks<RequestHeaders> for generated::Client {
                 seen.error_headers = Some(Box::new(headers.clone()));
             }
         }
-        // Outside a call (no slot) there is no one to tell.
-        let _ = ATTEMPT.try_with(|record| *record.borrow_mut() = seen);
+        // Per call, not state in the generated client: one client (built
+        // once) serves every call, and nothing per call needs a lock.
+        super::in_call::set_record(seen);
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 pub(crate) mod call;
 pub(crate) mod hooks;
 pub(crate) mod ids;
+pub(crate) mod in_call;
 pub(crate) mod paging;
 pub(crate) mod tls;
 pub(crate) mod wakers;

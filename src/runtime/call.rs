@@ -9,9 +9,7 @@
 /// Runs one operation through the runtime's call path (retries, deadline,
 /// rate-limit hold, tracing, error mapping):
 /// `call!(runtime, HydrateFile, |g| g.hydrate_file(&id))`, where `g` is the
-/// runtime's one generated client. An optional last argument, a closure
-/// taking `&T`, sees the result of a success inside the call (where it costs
-/// no extra move of the value).
+/// runtime's one generated client.
 ///
 /// The call's state (retry loop, the generated request future) lives in one
 /// heap allocation, so the future a handle method returns stays a few
@@ -20,22 +18,16 @@
 /// up as memcpy time in profiles with many calls in flight.
 macro_rules! call {
     ($rt:expr, $op:ident, |$g:ident| $send:expr) => {
-        call!($rt, operation = $crate::Operation::$op, |$g| $send, |_| ())
+        call!($rt, operation = $crate::Operation::$op, |$g| $send)
     };
-    ($rt:expr, $op:ident, |$g:ident| $send:expr, $then:expr) => {
-        call!($rt, operation = $crate::Operation::$op, |$g| $send, $then)
-    };
-    ($rt:expr, operation = $op:expr, |$g:ident| $send:expr) => {
-        call!($rt, operation = $op, |$g| $send, |_| ())
-    };
-    ($rt:expr, operation = $op:expr, |$g:ident| $send:expr, $then:expr) => {{
+    ($rt:expr, operation = $op:expr, |$g:ident| $send:expr) => {{
         let rt = &$rt;
         let $g = &rt.generated;
         // Allocated before the call's state is built, so the state can be
         // written straight into the box (`Box::pin(state)` builds it on the
         // stack and copies its two kilobytes over).
         let slot = ::std::boxed::Box::new_uninit();
-        ::std::boxed::Box::into_pin(::std::boxed::Box::write(slot, rt.call($op, || $send, $then))).await
+        ::std::boxed::Box::into_pin(::std::boxed::Box::write(slot, rt.call($op, || $send))).await
     }};
 }
 
@@ -75,20 +67,17 @@ struct Call {
 
 impl Runtime {
     /// Runs `send` (one method of the generated client) until it succeeds,
-    /// the retry policy gives up, or the call's deadline would pass. `then`
-    /// sees the value of a success before it is returned.
+    /// the retry policy gives up, or the call's deadline would pass.
     #[inline(always)]
-    pub(crate) fn call<'a, T, F, S, D>(
+    pub(crate) fn call<'a, T, F, S>(
         &'a self,
         operation: Operation,
         send: S,
-        then: D,
     ) -> InCall<impl Future<Output = Result<T, Error>> + 'a>
     where
         T: serde::de::DeserializeOwned + 'a,
         F: Future<Output = GeneratedResult<T>> + 'a,
         S: Fn() -> F + 'a,
-        D: FnOnce(&T) + 'a,
     {
         let started = Instant::now();
         let call = Call {
@@ -106,7 +95,7 @@ impl Runtime {
         );
         // A plain function returning the wrapper, not an `async fn`: one
         // layer less for the result to be moved through.
-        InCall::new(span.clone(), self.attempts(call, send, then, span))
+        InCall::new(span.clone(), self.attempts(call, send, span))
     }
 
     /// The retry loop of [`call`](Self::call), polled inside [`InCall`];
@@ -115,7 +104,6 @@ impl Runtime {
         &self,
         call: Call,
         send: impl Fn() -> F,
-        then: impl FnOnce(&T),
         span: tracing::Span,
     ) -> Result<T, Error> {
         let config = &self.config;
@@ -144,7 +132,6 @@ impl Runtime {
             let attempt = match tokio::time::timeout(budget, send()).await {
                 Ok(Ok(value)) => {
                     note(retries_done + 1, Some(value.status()), None);
-                    then(&value);
                     return Ok(value.into_inner());
                 }
                 Ok(Err(Generated::UnexpectedResponse(response))) if response.status().is_success() => {
@@ -162,7 +149,7 @@ impl Runtime {
                     note(retries_done + 1, Some(response.status()), None);
                     // Boxed: a rare path whose body read would otherwise
                     // enlarge every call's state.
-                    return Box::pin(other_success(*response)).await.inspect(then);
+                    return Box::pin(other_success(*response)).await;
                 }
             };
             let (outcome, wait) = {

@@ -43,26 +43,20 @@ impl Files {
     /// Always asks the API; with the hydration cache on, the result is cached.
     #[doc(alias = "hydrateFile")]
     pub fn hydrate(&self, file_id: impl AsRef<str>) -> impl Future<Output = Result<File, Error>> + Send + 'static {
-        let files = self.clone();
-        self.hydrate_then(file_id.as_ref(), move |file| files.remember(file))
+        let (files, call) = (self.clone(), self.hydrate_uncached(file_id.as_ref()));
+        async move {
+            let file = call.await?;
+            files.remember(&file);
+            Ok(file)
+        }
     }
 
     /// The hydrate call alone, for loads that the cache stores itself.
     pub(crate) fn hydrate_uncached(&self, file_id: &str) -> impl Future<Output = Result<File, Error>> + Send + 'static {
-        self.hydrate_then(file_id, |_| ())
-    }
-
-    /// The hydrate call; `then` sees the file before it is returned (inside
-    /// the call, so the file is not moved through one more future).
-    fn hydrate_then(
-        &self,
-        file_id: &str,
-        then: impl Fn(&File) + Send + 'static,
-    ) -> impl Future<Output = Result<File, Error>> + Send + 'static {
         let (rt, id) = (self.runtime.clone(), ids::owned("fileId", file_id));
         async move {
             let id = id?;
-            call!(rt, HydrateFile, |g| g.hydrate_file(&id), then)
+            call!(rt, HydrateFile, |g| g.hydrate_file(&id))
         }
     }
 

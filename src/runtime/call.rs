@@ -68,6 +68,7 @@ struct Call {
 impl Runtime {
     /// Runs `send` (one method of the generated client) until it succeeds,
     /// the retry policy gives up, or the call's deadline would pass.
+    // Inlined into `call!`, so that LLVM builds the state in its box.
     #[inline(always)]
     pub(crate) fn call<'a, T, F, S>(
         &'a self,

@@ -34,6 +34,7 @@ pin_project_lite::pin_project! {
 }
 
 impl<F> InCall<F> {
+    // Inlined with `Runtime::call` (see there).
     #[inline(always)]
     pub(crate) fn new(span: tracing::Span, inner: F) -> Self {
         InCall {

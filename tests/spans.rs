@@ -255,7 +255,8 @@ async fn a_call_cut_off_by_its_timeout_still_records_its_attempts() {
 }
 
 /// The events carrying one message (DEBUG "retrying", TRACE "attempt
-/// finished"), as their fields.
+/// finished"), as their fields, plus `span`: the name of the span each was
+/// recorded in.
 #[derive(Clone)]
 struct Events {
     message: &'static str,
@@ -282,14 +283,30 @@ impl Events {
     }
 }
 
-impl<S: tracing::Subscriber> Layer<S> for Events {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Events {
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
         let mut fields = Fields::new();
         event.record(&mut Collect(&mut fields));
+        if let Some(span) = ctx.event_span(event) {
+            fields.insert("span".into(), span.name().into());
+        }
         if field(&fields, "message") == Some(self.message) {
             self.seen.lock().unwrap().push(fields);
         }
     }
+}
+
+/// What a call logs is recorded inside its `videogen.call` span, so a
+/// subscriber shows it with the call's operation.
+#[tokio::test]
+async fn a_calls_retry_log_is_recorded_inside_its_span() {
+    let (retries, _guard) = Events::install("retrying");
+    let fake = fake().await;
+    fake.faults().on(Route::HydrateFile).once(Fault::status(503));
+    within(10, quick_retries(&fake).files().hydrate("vg_file_span"))
+        .await
+        .unwrap();
+    assert_eq!(retries.take("span"), ["videogen.call"]);
 }
 
 /// An attempt cut off by its timeout got no answer, so it reports no status,
